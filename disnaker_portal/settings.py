@@ -1,0 +1,245 @@
+"""Settings, read from the environment (django-environ).
+
+With nothing set the portal runs on embedded defaults: DEBUG on, SQLite, Celery
+tasks run eagerly, uploads in a local private folder. With DEBUG off, start-up
+refuses every missing secret, one clear line each (see `.env.example`).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(os.environ.get("ENV_FILE", str(BASE_DIR / ".env")), overwrite=False)
+
+
+def _secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file named by NAME_FILE (Docker secrets)."""
+    file_name = env.str(f"{name}_FILE", default="")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    return env.str(name, default=default)
+
+
+DEBUG = env.bool("DEBUG", default=True)
+
+_missing: list[str] = []
+
+
+def _required(name: str, dev_default: str) -> str:
+    value = _secret(name)
+    if value:
+        return value
+    if DEBUG:
+        return dev_default
+    _missing.append(name)
+    return ""
+
+
+SECRET_KEY = _required("SECRET_KEY", "dev-only-insecure-key-never-used-in-production-0123456789")
+# Key of the keyed hash (HMAC) of NIKs and of the audit chain.
+AUDIT_HMAC_KEY = _required("AUDIT_HMAC_KEY", "dev-only-audit-key")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    if DEBUG:
+        ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    else:
+        _missing.append("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Dukcapil NIK lookup (verifikasi) ---------------------------------------
+DUKCAPIL_NIK_URL = env.str("DUKCAPIL_NIK_URL", default="")
+DUKCAPIL_USER_ID = _secret("DUKCAPIL_USER_ID")
+DUKCAPIL_PASSWORD = _secret("DUKCAPIL_PASSWORD")
+DUKCAPIL_IP_USER = env.str("DUKCAPIL_IP_USER", default="")
+if DUKCAPIL_NIK_URL and not DEBUG:
+    # Once the gateway is connected, its credentials are required.
+    for _name, _value in (
+        ("DUKCAPIL_USER_ID", DUKCAPIL_USER_ID),
+        ("DUKCAPIL_PASSWORD", DUKCAPIL_PASSWORD),
+        ("DUKCAPIL_IP_USER", DUKCAPIL_IP_USER),
+    ):
+        if not _value:
+            _missing.append(_name)
+DUKCAPIL_TIMEOUT = env.float("DUKCAPIL_TIMEOUT", default=15.0)
+DUKCAPIL_CA_BUNDLE = env.str("DUKCAPIL_CA_BUNDLE", default="") or None
+DUKCAPIL_REQUEST_KEYS = {
+    "nik": env.str("DUKCAPIL_KEY_NIK", default="nik"),
+    "user_id": env.str("DUKCAPIL_KEY_USER_ID", default="user_id"),
+    "password": env.str("DUKCAPIL_KEY_PASSWORD", default="password"),
+    "ip_user": env.str("DUKCAPIL_KEY_IP_USER", default="ip_user"),
+}
+DUKCAPIL_DAILY_QUOTA = env.int("DUKCAPIL_DAILY_QUOTA", default=200)
+if DUKCAPIL_DAILY_QUOTA < 0:
+    raise ImproperlyConfigured("DUKCAPIL_DAILY_QUOTA harus 0 (tanpa batas) atau bilangan positif.")
+DUKCAPIL_OPERATOR_DAILY_CAP = env.int("DUKCAPIL_OPERATOR_DAILY_CAP", default=0)
+# Enumeration guard (Juknis II.E.1).
+ENUM_GUARD_WINDOW_MINUTES = env.int("ENUM_GUARD_WINDOW_MINUTES", default=30)
+ENUM_GUARD_NEAR_DISTANCE = env.int("ENUM_GUARD_NEAR_DISTANCE", default=20)
+ENUM_GUARD_MIN_INTERVAL_SECONDS = env.int("ENUM_GUARD_MIN_INTERVAL_SECONDS", default=20)
+ENUM_GUARD_REPEAT_MINUTES = env.int("ENUM_GUARD_REPEAT_MINUTES", default=10)
+
+if _missing and not DEBUG:
+    raise ImproperlyConfigured(
+        "\n".join(f"Variabel lingkungan {name} wajib diisi saat DEBUG mati." for name in _missing)
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "akun",
+    "verifikasi",
+    "balikan",
+    "kartu",
+    "laporan",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "akun.middleware.RequireSecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+ROOT_URLCONF = "disnaker_portal.urls"
+WSGI_APPLICATION = "disnaker_portal.wsgi.application"
+AUTH_USER_MODEL = "akun.User"
+LOGIN_URL = "akun:login"
+LOGIN_REDIRECT_URL = "akun:home"
+LOGOUT_REDIRECT_URL = "akun:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for a concurrent writer instead of failing ("database is locked").
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "Asia/Jakarta"
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia")]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles"))
+# Signed NDA and SPTJM scans: outside any URL space, served only through a view.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# --- Sessions, cookies, login protection ------------------------------------
+SESSION_COOKIE_AGE = 15 * 60  # 15 idle minutes ...
+SESSION_SAVE_EVERY_REQUEST = True  # ... counted from the last request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a choice for the domain owner.
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "akun/terkunci.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Disnaker Purbalingga"
+
+# --- Mail --------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@disnaker.purbalinggakab.go.id")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("Admin portal", a) for a in env.list("ADMIN_EMAILS", default=[])]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .health import healthz
+
+admin.site.site_header = "Portal Disnaker Purbalingga: pengelolaan"
+admin.site.site_title = "Pengelolaan portal"
+admin.site.index_title = "Pengelolaan operator, NDA, perjanjian dan audit"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("kelola/", admin.site.urls),
+    path("", include("akun.urls")),
+]

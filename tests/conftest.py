@@ -1,0 +1,112 @@
+"""Shared fixtures: people in each role with a second factor, and service checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from akun.gate import current_agreement
+from akun.models import Nda, PenanggungJawabUserId, Sptjm, User
+from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
+
+PASSWORD = "kata-sandi-uji-2026"
+PDF_BYTES = b"%PDF-1.4\n% uji\n%%EOF\n"
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_required(name: str, url: str) -> None:
+    """Skip with a visible reason locally; fail in CI (REQUIRE_SERVICES=1)."""
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), timeout=1):
+            return
+    except OSError as exc:
+        message = f"{name} tidak tersedia di {parsed.hostname}:{parsed.port} ({exc})"
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(role: str | None = PETUGAS_LOKET, *, username: str | None = None, **fields: object) -> User:
+        n = next(counter)
+        user = User.objects.create_user(
+            username=username or f"orang{n}", password=PASSWORD, nama_lengkap=f"Orang Uji {n}",
+            is_staff=(role == ADMIN), **fields,  # type: ignore[arg-type]
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+def verified_client(user: User) -> Client:
+    """A browser session that passed both the password and the second factor."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="uji", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def nda_verified(*, operator: User, by: User | None = None) -> Nda:
+    nda = Nda(operator=operator, tanggal_tanda_tangan=dt.date(2025, 9, 16),
+              diverifikasi_oleh=by or operator, diverifikasi_pada=timezone.now())
+    nda.berkas.save("nda.pdf", ContentFile(PDF_BYTES), save=True)
+    return nda
+
+
+def head_with_sptjm(*, kepala: User, verified: bool = True) -> Sptjm:
+    agreement = current_agreement()
+    assert agreement is not None
+    PenanggungJawabUserId.objects.create(perjanjian=agreement, kepala_dinas=kepala, mulai=dt.date(2025, 9, 16))
+    sptjm = Sptjm(kepala_dinas=kepala, tanggal_tanda_tangan=dt.date(2025, 9, 16),
+                  diverifikasi_oleh=kepala if verified else None,
+                  diverifikasi_pada=timezone.now() if verified else None)
+    sptjm.berkas.save("sptjm.pdf", ContentFile(PDF_BYTES), save=True)
+    return sptjm
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings: object, tmp_path: object) -> None:
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path) + "/private"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def petugas(make_user: Callable[..., User]) -> User:
+    return make_user(PETUGAS_LOKET, username="petugas")
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user(ADMIN, username="pengelola")
+
+
+@pytest.fixture
+def kepala(make_user: Callable[..., User]) -> User:
+    return make_user(KEPALA_DINAS, username="kepala")
+
+
+@pytest.fixture
+def ready_petugas(petugas: User, admin_user: User, kepala: User) -> User:
+    """A counter officer who may do Dukcapil actions: NDA verified, head's SPTJM verified."""
+    nda_verified(operator=petugas, by=admin_user)
+    head_with_sptjm(kepala=kepala)
+    return petugas
