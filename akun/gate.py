@@ -36,7 +36,8 @@ def dukcapil_gate(*, user: User | AnonymousUser) -> GateDecision:
     reasons: list[str] = []
     if not user.is_authenticated or not user.is_active:
         return GateDecision(("Akun tidak aktif.",))
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        return GateDecision(("Akun tidak dikenal.",))
     if not user.has_perm("akun.akses_dukcapil"):
         reasons.append("Peran Anda tidak memiliki hak akses data Dukcapil.")
     if not Nda.objects.filter(

@@ -24,8 +24,14 @@ class RequireSecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('akun:login')}?next={path}")
-        if not user.is_verified():  # type: ignore[union-attr]
+        if not user.is_verified():  # type: ignore[union-attr,attr-defined]
             if path in otp_paths:
-                return self.get_response(request)
+                return _no_store(self.get_response(request))
             return redirect("akun:otp")
-        return self.get_response(request)
+        return _no_store(self.get_response(request))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """No signed-in page is kept in the browser's cache (Dukcapil values must never be)."""
+    response["Cache-Control"] = "no-store"
+    return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -16,9 +17,22 @@ from django.utils import timezone
 from .validators import kode_wilayah_format, validate_operator_nik, validate_pdf
 
 
+class PrivateStorage(FileSystemStorage):
+    """Reads PRIVATE_MEDIA_ROOT on every use: the field's storage is built once, at import,
+    and must still agree with the download view when the setting changes (tests, overrides)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def private_storage() -> FileSystemStorage:
     """Scans live outside every public URL; only a permission-checked view serves them."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage(base_url=None)
 
 
 class StatusKepegawaian(models.TextChoices):

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "axes",
     "akun",
     "verifikasi",
+    "layanan",
     "balikan",
     "kartu",
     "laporan",
@@ -243,3 +244,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "disnaker_portal.reporting.NoValuesFilter"

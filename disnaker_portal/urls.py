@@ -10,5 +10,6 @@ admin.site.index_title = "Pengelolaan operator, NDA, perjanjian dan audit"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("kelola/", admin.site.urls),
+    path("layanan/", include("layanan.urls")),
     path("", include("akun.urls")),
 ]

@@ -87,6 +87,8 @@ def head_with_sptjm(*, kepala: User, verified: bool = True) -> Sptjm:
 @pytest.fixture(autouse=True)
 def _private_media(settings: object, tmp_path: object) -> None:
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path) + "/private"  # type: ignore[attr-defined]
+    # Fast hashing in tests only; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
 @pytest.fixture

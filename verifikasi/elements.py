@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NoReturn
 
 
 class Outcome(StrEnum):
@@ -98,7 +99,7 @@ class Elemen:
     jenis_pekerjaan: str
     alamat: Alamat
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         # Refuse pickling: a pickle is how values reach a cache, a session or a task.
         raise TypeError("Elemen Dukcapil tidak boleh diserialisasi")
 
@@ -113,5 +114,5 @@ class LookupResult:
     quota_limiter: int | None = None  # the gateway's remaining quota, when sent
     detail: str = ""  # for faults: what went wrong, without secrets or values
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("Hasil Dukcapil tidak boleh diserialisasi")

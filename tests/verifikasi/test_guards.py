@@ -1,0 +1,104 @@
+"""The quota guard and the enumeration guard, each refusal on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from akun.gate import current_agreement
+from verifikasi.guard import guard_check, guard_purge, guard_record
+from verifikasi.models import GuardTrace, QuotaAlert
+from verifikasi.quota import QuotaRefused, quota_spend, quota_state
+
+NIK = "3303014504900102"
+
+
+def _near(serial: int) -> str:
+    return NIK[:12] + f"{serial:04d}"
+
+
+@pytest.mark.django_db
+def test_it_counts_each_request_and_refuses_when_spent(settings) -> None:
+    settings.DUKCAPIL_DAILY_QUOTA = 3
+    assert [quota_spend(operator_id=None).terpakai for _ in range(3)] == [1, 2, 3]
+    with pytest.raises(QuotaRefused, match="Kuota akses hari ini telah habis"):
+        quota_spend(operator_id=None)
+    assert quota_state().terpakai == 3 and quota_state().sisa == 0
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_operator_past_their_own_cap(settings, petugas, kepala) -> None:
+    settings.DUKCAPIL_OPERATOR_DAILY_CAP = 1
+    quota_spend(operator_id=petugas.pk)
+    with pytest.raises(QuotaRefused, match="Batas pribadi"):
+        quota_spend(operator_id=petugas.pk)
+    assert quota_spend(operator_id=kepala.pk).terpakai == 2  # the refusal counted nothing
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_poc_quota_until_the_poc_letter_is_recorded(settings) -> None:
+    settings.DUKCAPIL_DAILY_QUOTA = 0
+    assert quota_state().kuota == 200 and "PoC" in quota_state().catatan
+    agreement = current_agreement()
+    assert agreement is not None
+    agreement.nomor_surat_hasil_poc = "400.12/9999/2026"
+    agreement.tanggal_surat_hasil_poc = dt.date(2026, 6, 1)
+    agreement.save()
+    assert quota_state().kuota == 0 and quota_state().sisa is None
+
+
+@pytest.mark.django_db
+def test_it_alerts_the_admin_once_at_80_and_95_percent(settings) -> None:
+    settings.DUKCAPIL_DAILY_QUOTA = 20
+    settings.ADMINS = [("Admin", "admin@example.test")]
+    for _ in range(20):
+        quota_spend(operator_id=None)
+    assert sorted(QuotaAlert.objects.values_list("ambang", "terpakai")) == [(80, 16), (95, 19)]
+    assert [m.subject for m in mail.outbox] == ["[Django] Kuota Dukcapil 80 % terpakai",
+                                                "[Django] Kuota Dukcapil 95 % terpakai"]
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_nik_near_a_recent_one(petugas, kepala) -> None:
+    guard_record(operator_id=kepala.pk, nik=_near(100))
+    decision = guard_check(operator_id=petugas.pk, nik=_near(103))
+    assert not decision.allowed and "berdekatan" in decision.reasons[0]
+
+
+@pytest.mark.django_db
+def test_it_lets_a_distant_nik_through(petugas, kepala) -> None:
+    guard_record(operator_id=kepala.pk, nik=_near(100))
+    assert guard_check(operator_id=petugas.pk, nik=_near(900)).allowed
+    assert guard_check(operator_id=petugas.pk, nik="3302014504900101").allowed  # other region
+
+
+@pytest.mark.django_db
+def test_it_refuses_the_same_nik_again_soon(petugas, kepala) -> None:
+    guard_record(operator_id=kepala.pk, nik=NIK)
+    decision = guard_check(operator_id=petugas.pk, nik=NIK)
+    assert any("NIK yang sama" in r for r in decision.reasons)
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_burst_from_one_officer(petugas, settings) -> None:
+    settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 20
+    now = timezone.now()
+    guard_record(operator_id=petugas.pk, nik="3172015505900001", now=now - dt.timedelta(seconds=5))
+    decision = guard_check(operator_id=petugas.pk, nik=NIK, now=now)
+    assert decision.reasons == ("Permintaan terlalu cepat: 5 detik setelah permintaan Anda sebelumnya "
+                                "(minimal 20 detik).",)
+    assert guard_check(operator_id=petugas.pk, nik=NIK, now=now + dt.timedelta(seconds=20)).allowed
+
+
+@pytest.mark.django_db
+def test_it_forgets_traces_after_the_window(petugas, settings) -> None:
+    now = timezone.now()
+    guard_record(operator_id=petugas.pk, nik=NIK, now=now - dt.timedelta(minutes=120))
+    guard_record(operator_id=petugas.pk, nik=_near(200), now=now)
+    assert guard_purge(now=now) == 1
+    assert GuardTrace.objects.count() == 1
+    row = GuardTrace.objects.values().get()
+    assert NIK[:12] not in str(row)  # only a keyed hash of the prefix is kept

@@ -1,0 +1,161 @@
+"""The lookup end to end through the counter page, against the simulator over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from akun.models import DukcapilStop
+from layanan.models import Jenis
+from layanan.services import permohonan_open
+from tests.conftest import verified_client
+from verifikasi.compare import Stated
+from verifikasi.elements import Outcome
+from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
+from verifikasi.services import lookup_perform, lookup_record_manual
+from verifikasi.simulator import (
+    NIK_DECEASED,
+    NIK_DUPLICATE,
+    NIK_FOUND,
+    NIK_INACTIVE,
+    NIK_NOT_FOUND,
+    person,
+)
+
+
+def _lookup(user, nik, **kwargs):
+    return lookup_perform(operator=user, client_ip="127.0.0.1", permohonan_ref="P-UJI-0001", nik=nik,
+                          stated=kwargs.pop("stated", Stated(nik=nik)), **kwargs)
+
+
+def _lookups(sim) -> int:
+    return int(sim.stats()["lookups"])
+
+
+@pytest.mark.parametrize(
+    ("nik", "outcome"),
+    [(NIK_FOUND[0], Outcome.FOUND), (NIK_DECEASED, Outcome.DECEASED), (NIK_DUPLICATE, Outcome.DUPLICATE),
+     (NIK_INACTIVE, Outcome.INACTIVE), (NIK_NOT_FOUND, Outcome.NOT_FOUND)],
+)
+def test_it_audits_each_outcome_with_the_portal_facts_only(connected, ready_petugas, nik, outcome) -> None:
+    result = _lookup(ready_petugas, nik)
+    assert result.result is not None and result.result.outcome == outcome
+    entry = AuditEntry.objects.get(jenis=Kind.LOOKUP)
+    assert (entry.outcome, entry.nik_masked, entry.permohonan_ref) == (outcome.value, nik[:4] + "*" * 8 + nik[-4:],
+                                                                      "P-UJI-0001")
+    assert _lookups(connected) == 1
+
+
+def test_it_compares_the_documents_field_by_field(connected, ready_petugas) -> None:
+    p = person(NIK_FOUND[0])
+    assert p is not None
+    stated = Stated(nik=p.nik, nama_lengkap=p.nama.lower(), tempat_lahir="SALAH TEMPAT",
+                    tanggal_lahir=p.tanggal_lahir.strftime("%d-%m-%Y"))
+    result = _lookup(ready_petugas, p.nik, stated=stated)
+    matches = {m.key: m.match for m in result.matches}
+    assert matches["nik"] is True and matches["nama_lengkap"] is True and matches["tanggal_lahir"] is True
+    assert matches["tempat_lahir"] is False and matches["jenis_pekerjaan"] is None
+    assert AuditEntry.objects.get(jenis=Kind.LOOKUP).kecocokan == matches
+
+
+def test_it_shows_a_timeout_as_a_fault_and_counts_it(connected, ready_petugas) -> None:
+    connected.control(timeout=True)
+    result = _lookup(ready_petugas, NIK_FOUND[1])
+    assert result.result is not None and result.result.outcome == Outcome.GATEWAY_FAULT
+    assert "tidak ditemukan" not in result.result.message.lower()
+    assert result.quota is not None and result.quota.terpakai == 1
+
+
+@pytest.mark.parametrize("fault", ["http500", "html", "malformed", "empty", "empty_content"])
+def test_it_never_shows_a_gateway_fault_as_not_found(connected, ready_petugas, fault) -> None:
+    connected.control(**{fault: True})
+    result = _lookup(ready_petugas, NIK_FOUND[1])
+    assert result.result is not None and result.result.outcome == Outcome.GATEWAY_FAULT
+    assert AuditEntry.objects.get(jenis=Kind.LOOKUP).outcome == "GF"
+
+
+def test_it_refuses_a_malformed_nik_locally_without_spending_quota(connected, ready_petugas) -> None:
+    result = _lookup(ready_petugas, "3303010113900001")  # month 13
+    assert result.refused and result.result is not None
+    assert result.result.outcome == Outcome.REFUSED_LOCALLY
+    assert "ditolak sebelum dikirim" in result.refusals[0].lower()
+    assert _lookups(connected) == 0 and result.quota is not None and result.quota.terpakai == 0
+
+
+def test_it_stops_every_lookup_after_a_refused_login_until_the_admin_clears_it(
+    connected, ready_petugas, settings, admin_user
+) -> None:
+    settings.DUKCAPIL_PASSWORD = "kata-sandi-salah"
+    first = _lookup(ready_petugas, NIK_FOUND[0])
+    assert first.result is not None and first.result.outcome == Outcome.LOGIN_FAILED
+    settings.DUKCAPIL_PASSWORD = "sim-pass"
+    second = _lookup(ready_petugas, NIK_FOUND[2])
+    assert second.refused and "dihentikan" in second.refusals[0]
+    assert _lookups(connected) == 1  # the second one never left
+    DukcapilStop.objects.update(dicabut_pada="2026-11-29T10:00:00+07:00", dicabut_oleh=admin_user)
+    third = _lookup(ready_petugas, NIK_FOUND[2])
+    assert third.result is not None and third.result.outcome == Outcome.FOUND
+
+
+@pytest.mark.parametrize(("switch", "outcome"), [("institution_inactive", Outcome.INSTITUTION_INACTIVE),
+                                                 ("user_inactive", Outcome.USER_INACTIVE)])
+def test_it_stops_lookups_when_the_institution_or_user_is_inactive(connected, ready_petugas, switch,
+                                                                   outcome) -> None:
+    connected.control(**{switch: True})
+    assert _lookup(ready_petugas, NIK_FOUND[0]).result.outcome == outcome  # type: ignore[union-attr]
+    assert DukcapilStop.objects.filter(dicabut_pada__isnull=True, kode=outcome.value).exists()
+
+
+def test_it_refuses_a_neighbouring_nik_and_accepts_an_audited_override(connected, ready_petugas) -> None:
+    base = NIK_FOUND[0]
+    twin = base[:12] + f"{int(base[12:]) + 1:04d}"
+    _lookup(ready_petugas, base)
+    refused = _lookup(ready_petugas, twin)
+    assert refused.refused and refused.overridable and _lookups(connected) == 1
+    short = _lookup(ready_petugas, twin, override_reason="kembar")
+    assert short.refused  # a reason must say something
+    done = _lookup(ready_petugas, twin, override_reason="Pemohon kembar, datang bersama saudaranya")
+    assert not done.refused and _lookups(connected) == 2
+    kinds = list(AuditEntry.objects.order_by("seq").values_list("jenis", flat=True))
+    assert kinds == [Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.LOOKUP]
+    assert "kembar" in AuditEntry.objects.get(jenis=Kind.OVERRIDE).alasan
+
+
+def test_it_refuses_when_the_quota_is_spent_and_sends_nothing(connected, ready_petugas, settings) -> None:
+    settings.DUKCAPIL_DAILY_QUOTA = 1
+    _lookup(ready_petugas, NIK_FOUND[0])
+    result = _lookup(ready_petugas, NIK_FOUND[3])
+    assert result.refusals == ("Kuota akses hari ini telah habis",)
+    assert _lookups(connected) == 1
+
+
+def test_it_refuses_an_officer_without_nda_before_anything_is_sent(connected, petugas) -> None:
+    result = _lookup(petugas, NIK_FOUND[0])
+    assert result.refused and any("NDA" in r for r in result.refusals)
+    assert _lookups(connected) == 0
+    assert AuditEntry.objects.get().jenis == Kind.REFUSAL
+
+
+def test_it_records_a_manual_lookup_without_any_answer_value(ready_petugas) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
+    result = lookup_record_manual(operator=ready_petugas, client_ip="127.0.0.1", permohonan_ref="P-1",
+                                  nik=NIK_FOUND[0], outcome=Outcome.FOUND,
+                                  kecocokan={"nama_lengkap": True, "alamat": False})
+    assert not result.refused
+    entry = AuditEntry.objects.get()
+    assert (entry.jenis, entry.mode, entry.outcome) == (Kind.MANUAL, Mode.MANUAL, "01")
+    assert entry.kecocokan == {"nama_lengkap": True, "alamat": False}
+
+
+def test_the_counter_page_shows_the_side_by_side_result_and_is_not_cached(connected, ready_petugas) -> None:
+    p = person(NIK_FOUND[0])
+    assert p is not None
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    client = verified_client(ready_petugas)
+    response = client.post(reverse("layanan:periksa", args=[permohonan.pk]),
+                           {"nik": p.nik, "nama_lengkap": p.nama, "tempat_lahir": "TEMPAT LAIN"})
+    body = response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert p.nama in body and "Sesuai" in body and "Tidak Sesuai" in body
+    assert p.nama_ibu not in body and p.no_kk not in body  # dropped at the client
+    assert AuditEntry.objects.get(jenis=Kind.LOOKUP).permohonan_ref == permohonan.nomor

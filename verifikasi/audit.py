@@ -1,0 +1,151 @@
+"""The lookup audit chain: keyed NIK hashes and a keyed hash chain over every row.
+
+Each row's hash covers its own fields and the previous row's hash, keyed with
+AUDIT_HMAC_KEY, so an edited, deleted or rewritten row breaks the chain. The
+head (count and hash) is published outside the database (the semester report,
+a daily line to the admin) so that rows cut off the end are found too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEntry, AuditHead, Kind, Mode
+from .nik import nik_mask
+
+GENESIS = "0" * 64
+
+
+def _key() -> bytes:
+    return settings.AUDIT_HMAC_KEY.encode()
+
+
+def nik_hmac(nik: str) -> str:
+    """The NIK as a keyed hash: equal NIKs match, the hash does not give the NIK back."""
+    return hmac.new(_key(), b"nik:" + nik.encode(), hashlib.sha256).hexdigest()
+
+
+def _canonical(entry: AuditEntry) -> bytes:
+    fields = {
+        "seq": entry.seq,
+        "waktu": entry.waktu.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "operator": entry.operator_id,
+        "operator_username": entry.operator_username,
+        "client_ip": entry.client_ip,
+        "permohonan_ref": entry.permohonan_ref,
+        "jenis": entry.jenis,
+        "mode": entry.mode,
+        "outcome": entry.outcome,
+        "nik_hmac": entry.nik_hmac,
+        "nik_masked": entry.nik_masked,
+        "kecocokan": entry.kecocokan,
+        "alasan": entry.alasan,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def row_hash(entry: AuditEntry) -> str:
+    return hmac.new(_key(), _canonical(entry), hashlib.sha256).hexdigest()
+
+
+def audit_append(
+    *,
+    operator_id: int | None,
+    operator_username: str,
+    client_ip: str | None,
+    permohonan_ref: str,
+    jenis: Kind,
+    mode: Mode,
+    outcome: str = "",
+    nik: str = "",
+    kecocokan: dict[str, bool | None] | None = None,
+    alasan: str = "",
+) -> AuditEntry:
+    """Append one row to the chain; serialised by a lock on the head row."""
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        entry = AuditEntry(
+            seq=head.count + 1,
+            waktu=timezone.now(),
+            operator_id=operator_id,
+            operator_username=operator_username,
+            client_ip=client_ip,
+            permohonan_ref=permohonan_ref,
+            jenis=jenis,
+            mode=mode,
+            outcome=outcome,
+            nik_hmac=nik_hmac(nik) if nik else "",
+            nik_masked=nik_mask(nik) if nik else "",
+            kecocokan=kecocokan or {},
+            alasan=alasan,
+            prev_hash=head.head_hash,
+        )
+        entry.row_hash = row_hash(entry)
+        entry.save()
+        head.count = entry.seq
+        head.head_hash = entry.row_hash
+        head.save(update_fields=["count", "head_hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    count: int
+    head_hash: str
+    broken_at: int | None  # seq of the first broken link, None when intact
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None and not self.problem
+
+
+def audit_chain_check(
+    *, entries: Iterable[AuditEntry] | None = None, expect_count: int | None = None,
+    expect_hash: str | None = None,
+) -> ChainReport:
+    """Walk the chain from the start; report the first broken link.
+
+    `expect_count` / `expect_hash` are a head published earlier outside the database:
+    a chain shorter than it, or whose row at that count has another hash, was cut or
+    rewritten.
+    """
+    rows = entries if entries is not None else AuditEntry.objects.order_by("seq").iterator()
+    prev, expected_seq, count, seen_hash_at_expect = GENESIS, 1, 0, None
+    for entry in rows:
+        if entry.seq != expected_seq:
+            return ChainReport(count, prev, expected_seq, f"baris #{expected_seq} hilang")
+        if entry.prev_hash != prev or row_hash(entry) != entry.row_hash:
+            return ChainReport(count, prev, entry.seq, f"baris #{entry.seq} diubah atau rantainya putus")
+        prev, count, expected_seq = entry.row_hash, entry.seq, entry.seq + 1
+        if expect_count is not None and entry.seq == expect_count:
+            seen_hash_at_expect = entry.row_hash
+    if expect_count is not None:
+        if count < expect_count:
+            return ChainReport(count, prev, count + 1,
+                               f"rantai hanya {count} baris, padahal kepala yang diterbitkan {expect_count}")
+        if expect_hash is not None and seen_hash_at_expect != expect_hash:
+            return ChainReport(count, prev, expect_count,
+                               f"hash baris #{expect_count} tidak sama dengan kepala yang diterbitkan")
+    head = AuditHead.objects.filter(pk=1).first()
+    if entries is None and head is not None and (head.count != count or head.head_hash != prev):
+        return ChainReport(count, prev, count + 1 if head.count > count else None,
+                           f"kepala rantai tercatat {head.count} baris, rantai berisi {count}")
+    return ChainReport(count, prev, None)
+
+
+def audit_head_line() -> str:
+    """The line published daily and in the semester report."""
+    head = AuditHead.objects.filter(pk=1).first()
+    count, digest = (head.count, head.head_hash) if head else (0, GENESIS)
+    return f"Kepala jejak audit {timezone.localtime():%d-%m-%Y %H:%M}: {count} baris, hash {digest}"

@@ -1,0 +1,206 @@
+"""Side by side: what the applicant's documents say against Dukcapil's elements.
+
+`compare` returns keys, labels and booleans only, never a Dukcapil value: the
+result is the one part of a lookup the portal may persist. Matching forgives
+what a person would (case, repeated spaces, punctuation, zero padding, date
+spellings) and nothing more: no fuzzy matching, no letter is ever dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from verifikasi.elements import Alamat, Elemen
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("nik", "NIK"),
+    ("nama_lengkap", "Nama Lengkap"),
+    ("jenis_kelamin", "Jenis Kelamin"),
+    ("tempat_lahir", "Tempat Lahir"),
+    ("tanggal_lahir", "Tanggal Lahir"),
+    ("status_perkawinan", "Status Perkawinan"),
+    ("jenis_pekerjaan", "Jenis Pekerjaan"),
+    ("alamat", "Alamat Sekarang"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stated:
+    """The eight elements as the officer typed them from the applicant's documents.
+
+    An empty (or blank) value means "not checked".
+    """
+
+    nik: str
+    nama_lengkap: str = ""
+    jenis_kelamin: str = ""
+    tempat_lahir: str = ""
+    tanggal_lahir: str | dt.date = ""
+    status_perkawinan: str = ""
+    jenis_pekerjaan: str = ""
+    alamat: str = ""
+    prop_name: str = ""
+    kab_name: str = ""
+    kec_name: str = ""
+    kel_name: str = ""
+    no_rt: str = ""
+    no_rw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMatch:
+    """One row of the comparison: True matches, False differs, None not checked."""
+
+    key: str
+    label: str
+    match: bool | None
+
+
+# Only ASCII is case-folded: str.upper() would make distinct letters equal
+# (dotless and dotted i, "sharp s" and "SS").
+_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase, "'`\u2019")
+_SEPARATORS = re.compile(r"[\s.,/-]+")
+_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "JAN JANUARI JANUARY",
+            "FEB PEB FEBRUARI PEBRUARI FEBRUARY",
+            "MAR MARET MARCH",
+            "APR APRIL",
+            "MEI MAY",
+            "JUN JUNI JUNE",
+            "JUL JULI JULY",
+            "AGU AGS AGT AUG AGUSTUS AUGUST",
+            "SEP SEPT SEPTEMBER",
+            "OKT OCT OKTOBER OCTOBER",
+            "NOV NOP NOVEMBER NOPEMBER",
+            "DES DEC DESEMBER DECEMBER",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DMY = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
+_D_MON_Y = re.compile(r"([0-9]{1,2})([-/. ])([A-Za-z]+)\2([0-9]{4})")
+_SEX = {"L": "L", "LAKI LAKI": "L", "PRIA": "L", "P": "P", "PEREMPUAN": "P", "WANITA": "P"}
+# A leading administrative word the KTP prints and Dukcapil's names omit.
+# "KOTA" stays: Kota Tegal and (Kabupaten) Tegal are different regions.
+_REGION_WORDS = {
+    "prop_name": frozenset({"PROVINSI", "PROV"}),
+    "kab_name": frozenset({"KABUPATEN", "KAB"}),
+    "kec_name": frozenset({"KECAMATAN", "KEC"}),
+    "kel_name": frozenset({"KELURAHAN", "KEL", "DESA", "DS"}),
+}
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date from `YYYY-MM-DD`, `DD-MM-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY` or
+    `DD-MON-YYYY` (English or Indonesian month, abbreviated or whole, any case;
+    `-`, `/`, `.` or a space around it); None for anything else or an
+    impossible date.
+    """
+    text = " ".join(value.split())
+    try:
+        if match := _ISO.fullmatch(text):
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _DMY.fullmatch(text):
+            return dt.date(int(match[4]), int(match[3]), int(match[1]))
+        if (match := _D_MON_Y.fullmatch(text)) and (month := _MONTHS.get(match[3].upper())):
+            return dt.date(int(match[4]), month, int(match[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def normalise(value: str) -> str:
+    """Upper case (ASCII), apostrophes removed, `. , - /` and whitespace runs as one space."""
+    text = unicodedata.normalize("NFC", value).translate(_UPPER)
+    return " ".join(_SEPARATORS.split(text)).strip()
+
+
+def _same_text(stated: str, dukcapil: str) -> bool:
+    return normalise(stated) == normalise(dukcapil)
+
+
+def _same_nik(stated: str, dukcapil: str) -> bool:
+    return normalise(stated).replace(" ", "") == normalise(dukcapil).replace(" ", "")
+
+
+def _same_sex(stated: str, dukcapil: str) -> bool:
+    ours, theirs = normalise(stated), normalise(dukcapil)
+    return _SEX.get(ours, ours) == _SEX.get(theirs, theirs)
+
+
+def _same_number(stated: str, dukcapil: str) -> bool:
+    ours, theirs = stated.strip(), dukcapil.strip()
+    if ours.isascii() and ours.isdigit() and theirs.isascii() and theirs.isdigit():
+        return int(ours) == int(theirs)
+    return _same_text(ours, theirs)
+
+
+def _same_date(stated: str | dt.date, dukcapil: dt.date | None) -> bool:
+    if isinstance(stated, dt.datetime):
+        stated = stated.date()
+    ours = stated if isinstance(stated, dt.date) else parse_date(stated)
+    return ours is not None and ours == dukcapil
+
+
+def _region_comparer(part: str) -> Callable[[str, str], bool]:
+    words = _REGION_WORDS[part]
+
+    def bare(value: str) -> str:
+        text = normalise(value)
+        first, _, rest = text.partition(" ")
+        return rest if first in words and rest else text
+
+    return lambda stated, dukcapil: bare(stated) == bare(dukcapil)
+
+
+def _same_alamat(stated: Stated, alamat: Alamat) -> bool | None:
+    """Compared on the parts filled in on both sides; None when there are none."""
+    parts: list[tuple[str, str, Callable[[str, str], bool]]] = [
+        (stated.alamat, alamat.alamat, _same_text),
+        *((getattr(stated, p), getattr(alamat, p), _region_comparer(p)) for p in _REGION_WORDS),
+        (stated.no_rt, alamat.no_rt, _same_number),
+        (stated.no_rw, alamat.no_rw, _same_number),
+    ]
+    results = [same(ours, theirs) for ours, theirs, same in parts if not _blank(ours) and not _blank(theirs)]
+    return all(results) if results else None
+
+
+def _blank(value: str | dt.date) -> bool:
+    # Nothing but spaces and punctuation ("-", ".") counts as left empty.
+    return isinstance(value, str) and not normalise(value)
+
+
+def _checked(stated: str | dt.date, result: Callable[[], bool]) -> bool | None:
+    return None if _blank(stated) else result()
+
+
+def compare(*, stated: Stated, elemen: Elemen) -> tuple[FieldMatch, ...]:
+    """One `FieldMatch` per entry of `FIELDS`, in that order.
+
+    A field the officer left blank is None (not checked). The result holds no
+    Dukcapil value; show those from `elemen` itself.
+    """
+    s, e = stated, elemen
+    results: dict[str, bool | None] = {
+        "nik": _checked(s.nik, lambda: _same_nik(s.nik, e.nik)),
+        "nama_lengkap": _checked(s.nama_lengkap, lambda: _same_text(s.nama_lengkap, e.nama_lengkap)),
+        "jenis_kelamin": _checked(s.jenis_kelamin, lambda: _same_sex(s.jenis_kelamin, e.jenis_kelamin)),
+        "tempat_lahir": _checked(s.tempat_lahir, lambda: _same_text(s.tempat_lahir, e.tempat_lahir)),
+        "tanggal_lahir": _checked(s.tanggal_lahir, lambda: _same_date(s.tanggal_lahir, e.tanggal_lahir)),
+        "status_perkawinan": _checked(
+            s.status_perkawinan, lambda: _same_text(s.status_perkawinan, e.status_perkawinan)
+        ),
+        "jenis_pekerjaan": _checked(s.jenis_pekerjaan, lambda: _same_text(s.jenis_pekerjaan, e.jenis_pekerjaan)),
+        "alamat": _same_alamat(s, e.alamat),
+    }
+    return tuple(FieldMatch(key, label, results[key]) for key, label in FIELDS)

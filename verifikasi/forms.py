@@ -1,0 +1,68 @@
+"""The counter's lookup forms: what the applicant's documents say, never Dukcapil's answer."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .compare import FIELDS, Stated
+from .elements import Outcome
+
+NIK_ATTRS = {"autofocus": True, "inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
+
+
+class LookupForm(forms.Form):
+    nik = forms.CharField(label="NIK pemohon", max_length=20, widget=forms.TextInput(attrs=NIK_ATTRS))
+    nama_lengkap = forms.CharField(label="Nama lengkap", max_length=150, required=False)
+    jenis_kelamin = forms.ChoiceField(
+        label="Jenis kelamin", required=False,
+        choices=[("", "(tidak diperiksa)"), ("LAKI-LAKI", "Laki-laki"), ("PEREMPUAN", "Perempuan")],
+    )
+    tempat_lahir = forms.CharField(label="Tempat lahir", max_length=100, required=False)
+    tanggal_lahir = forms.CharField(label="Tanggal lahir (mis. 15-05-1985)", max_length=20, required=False)
+    status_perkawinan = forms.ChoiceField(
+        label="Status perkawinan", required=False,
+        choices=[("", "(tidak diperiksa)"), ("BELUM KAWIN", "Belum kawin"), ("KAWIN", "Kawin"),
+                 ("CERAI HIDUP", "Cerai hidup"), ("CERAI MATI", "Cerai mati")],
+    )
+    jenis_pekerjaan = forms.CharField(label="Jenis pekerjaan", max_length=100, required=False)
+    alamat = forms.CharField(label="Alamat (jalan, dusun)", max_length=200, required=False)
+    no_rt = forms.CharField(label="RT", max_length=3, required=False)
+    no_rw = forms.CharField(label="RW", max_length=3, required=False)
+    kel_name = forms.CharField(label="Desa/kelurahan", max_length=100, required=False)
+    kec_name = forms.CharField(label="Kecamatan", max_length=100, required=False)
+    kab_name = forms.CharField(label="Kabupaten/kota", max_length=100, required=False)
+    prop_name = forms.CharField(label="Provinsi", max_length=100, required=False)
+    alasan_lewati = forms.CharField(
+        label="Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)",
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def stated(self) -> Stated:
+        data = self.cleaned_data
+        keys = [f for f in Stated.__dataclass_fields__ if f != "nik"]
+        return Stated(nik=data["nik"].strip(), **{k: data.get(k, "") or "" for k in keys})
+
+
+MATCH_CHOICES = [("", "(tidak diperiksa)"), ("1", "Sesuai"), ("0", "Tidak Sesuai")]
+
+
+class ManualForm(forms.Form):
+    """Manual mode: the officer records the outcome and per-field result read in Dukcapil's portal."""
+
+    nik = forms.CharField(label="NIK pemohon", max_length=20, widget=forms.TextInput(attrs=NIK_ATTRS))
+    hasil = forms.ChoiceField(
+        label="Hasil di portal web Dukcapil",
+        choices=[(o.value, o.label) for o in Outcome if o.is_dukcapil_answer],
+    )
+    alasan_lewati = LookupForm.base_fields["alasan_lewati"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for key, label in FIELDS:
+            self.fields[f"cocok_{key}"] = forms.ChoiceField(
+                label=label, choices=MATCH_CHOICES, required=False, widget=forms.RadioSelect
+            )
+
+    def kecocokan(self) -> dict[str, bool | None]:
+        return {key: {"1": True, "0": False}.get(self.cleaned_data.get(f"cocok_{key}") or "")
+                for key, _ in FIELDS}

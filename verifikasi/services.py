@@ -1,0 +1,159 @@
+"""The lookup, end to end (DESIGN "The lookup"): gate, NIK check, guards, quota, client, audit.
+
+What this module returns lives in memory for one response. Only the portal's
+own facts (who, when, why, outcome, per-field booleans) reach the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+from django.core.exceptions import ImproperlyConfigured
+
+from akun.gate import dukcapil_gate
+from akun.models import DukcapilStop, User
+
+from .audit import audit_append
+from .client import ClientConfig, GatewayFault, nik_lookup
+from .compare import FieldMatch, Stated, compare
+from .elements import LookupResult, Outcome
+from .guard import MIN_OVERRIDE_REASON, guard_check, guard_record
+from .models import AuditEntry, Kind, Mode, ModeAkses
+from .nik import NikCheck, nik_check
+from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
+
+
+@dataclass
+class LookupOutcome:
+    """What the page shows after one submission. Never stored, cached or pickled."""
+
+    refusals: tuple[str, ...] = ()
+    overridable: bool = False  # refused by the enumeration guard only
+    check: NikCheck | None = None
+    result: LookupResult | None = None
+    matches: tuple[FieldMatch, ...] = ()
+    quota: QuotaState | None = None
+    audit: AuditEntry | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("Hasil pemeriksaan tidak boleh diserialisasi")
+
+
+def mode_current() -> Mode:
+    row = ModeAkses.objects.first()
+    return Mode(row.mode) if row else Mode.MANUAL
+
+
+@dataclass(frozen=True)
+class _Who:
+    operator: User
+    client_ip: str | None
+    permohonan_ref: str
+    mode: Mode
+
+    def audit(self, **kwargs: object) -> AuditEntry:
+        return audit_append(
+            operator_id=self.operator.pk, operator_username=self.operator.get_username(),
+            client_ip=self.client_ip, permohonan_ref=self.permohonan_ref, mode=self.mode,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode) -> LookupOutcome | None:
+    """Everything before a request may leave; returns the refusal, or None to go on (quota spent)."""
+    if not who.permohonan_ref:
+        return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
+    gate = dukcapil_gate(user=who.operator)
+    if not gate.allowed:
+        who.audit(jenis=Kind.REFUSAL, nik=nik if nik.isdigit() and len(nik) == 16 else "",
+                  alasan=" ".join(gate.reasons))
+        return LookupOutcome(refusals=gate.reasons)
+    if who.mode != expected_mode:
+        return LookupOutcome(refusals=(f"Mode akses yang berlaku: {who.mode.label}.",))
+    check = nik_check(nik)
+    if not check.valid:
+        entry = who.audit(jenis=Kind.REFUSAL, outcome=Outcome.REFUSED_LOCALLY, alasan=" ".join(check.errors))
+        return LookupOutcome(refusals=(Outcome.REFUSED_LOCALLY.label, *check.errors), check=check,
+                             result=LookupResult(outcome=Outcome.REFUSED_LOCALLY,
+                                                 message=Outcome.REFUSED_LOCALLY.label),
+                             audit=entry, quota=quota_state())
+    decision = guard_check(operator_id=who.operator.pk, nik=check.nik)
+    if not decision.allowed:
+        reason = override_reason.strip()
+        if len(reason) < MIN_OVERRIDE_REASON:
+            entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
+            return LookupOutcome(refusals=decision.reasons, overridable=True, check=check, audit=entry,
+                                 quota=quota_state())
+        who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
+                  alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
+    try:
+        quota_spend(operator_id=who.operator.pk)
+    except QuotaRefused as refused:
+        entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
+        return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
+    guard_record(operator_id=who.operator.pk, nik=check.nik)
+    return None
+
+
+def lookup_perform(
+    *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str, stated: Stated,
+    override_reason: str = "", config: ClientConfig | None = None,
+) -> LookupOutcome:
+    """Look a NIK up at Dukcapil for the applicant of `permohonan_ref` (connected mode).
+
+    Refusals (gate, local NIK check, enumeration guard, quota) spend nothing and are
+    audited. A gateway fault is its own outcome, never "not found". Credential or
+    institution refusals (03, 04/10, 16, 17) stop every lookup until the admin clears it.
+    """
+    nik = nik.strip()
+    try:
+        config = config or ClientConfig.from_settings()
+    except ImproperlyConfigured:
+        return LookupOutcome(refusals=("Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin.",))
+    who = _Who(operator, client_ip, permohonan_ref, mode_current())
+    refusal = _preflight(who, nik=nik, override_reason=override_reason, expected_mode=Mode.TERHUBUNG)
+    if refusal is not None:
+        return refusal
+    check = nik_check(nik)
+    try:
+        result = nik_lookup(nik=check.nik, config=config)
+    except GatewayFault as fault:
+        result = LookupResult(outcome=Outcome.GATEWAY_FAULT, message=fault.message, detail=fault.kind)
+    if result.outcome.stops_lookups:
+        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label}", kode=result.outcome.value)
+    matches = compare(stated=stated, elemen=result.elemen) if result.elemen is not None else ()
+    entry = who.audit(jenis=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
+                      kecocokan={m.key: m.match for m in matches},
+                      alasan=result.detail if result.outcome == Outcome.GATEWAY_FAULT else "")
+    return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=quota_state(),
+                         warnings=check.warnings)
+
+
+def lookup_record_manual(
+    *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str, outcome: Outcome,
+    kecocokan: dict[str, bool | None], override_reason: str = "",
+) -> LookupOutcome:
+    """Record what the officer read in Dukcapil's own web portal (manual mode, before the PoC).
+
+    Only the outcome category and per-field Sesuai / Tidak Sesuai are recorded; nothing of
+    the answer is typed in. Same request link, quota count, guard and audit as a lookup.
+    """
+    nik = nik.strip()
+    who = _Who(operator, client_ip, permohonan_ref, mode_current())
+    refusal = _preflight(who, nik=nik, override_reason=override_reason, expected_mode=Mode.MANUAL)
+    if refusal is not None:
+        return refusal
+    check = nik_check(nik)
+    if outcome != Outcome.FOUND:
+        kecocokan = {}
+    entry = who.audit(jenis=Kind.MANUAL, nik=check.nik, outcome=outcome.value, kecocokan=kecocokan)
+    if outcome.stops_lookups:
+        DukcapilStop.objects.create(alasan=f"Portal web Dukcapil menjawab: {outcome.label}", kode=outcome.value)
+    return LookupOutcome(check=check, result=LookupResult(outcome=outcome, message=outcome.label),
+                         audit=entry, quota=quota_state(), warnings=check.warnings)
