@@ -26,7 +26,7 @@ test: lint
 run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo_accounts
+	DUKCAPIL_NIK_URL=$(SIM_URL) $(PY) manage.py demo_accounts
 	@echo "Simulator Dukcapil di 127.0.0.1:$(SIM_PORT); portal di http://127.0.0.1:8000"
 	$(PY) manage.py dukcapil_sim --port $(SIM_PORT) & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \

@@ -193,6 +193,16 @@ class Perjanjian(models.Model):
         """Juknis VI.F: the extension request is due two months before the end."""
         return months_before(self.tanggal_berakhir, 2)
 
+    def extension_reminder(self, *, today: dt.date | None = None) -> str | None:
+        """From four months before the end: the extension request is due two months before it."""
+        today = today or timezone.localdate()
+        if self.status != StatusPerjanjian.AKTIF or today < months_before(self.tanggal_berakhir, 4):
+            return None
+        return (
+            f"Perjanjian kerja sama berakhir {self.tanggal_berakhir:%d-%m-%Y}. Surat permohonan perpanjangan "
+            f"kepada Dirjen Dukcapil wajib diajukan paling lambat {self.extension_due():%d-%m-%Y} (Juknis VI.F)."
+        )
+
     def refusal_reason(self, *, today: dt.date | None = None) -> str | None:
         """Why a Dukcapil action is refused under this agreement now, or None (Pasal 4, 5, 9)."""
         today = today or timezone.localdate()

@@ -77,7 +77,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _agreement_context() -> dict[str, object]:
     agreement = current_agreement()
-    return {"perjanjian": agreement, "penanggung_jawab": current_head()}
+    reminder = agreement.extension_reminder() if agreement else None
+    return {"perjanjian": agreement, "penanggung_jawab": current_head(), "pengingat": reminder}
 
 
 @permission_required("akun.akses_loket", raise_exception=True)

@@ -245,3 +245,9 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "disnaker_portal.reporting.NoValuesFilter"
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "kepala-jejak-audit-harian": {"task": "verifikasi.tasks.audit_head_publish", "schedule": crontab(hour=6, minute=0)},
+}

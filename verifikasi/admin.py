@@ -15,6 +15,12 @@ CSV_COLUMNS = ("seq", "waktu", "operator_username", "client_ip", "permohonan_ref
                "nik_masked", "nik_hmac", "kecocokan", "alasan", "prev_hash", "row_hash")
 
 
+def _cell(value: object) -> str:
+    """A spreadsheet never runs a cell as a formula (officers' reasons are free text)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("seq", "waktu", "operator_username", "permohonan_ref", "jenis", "mode", "outcome", "nik_masked")
@@ -39,7 +45,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for entry in queryset.order_by("seq"):
-            writer.writerow([getattr(entry, c) for c in CSV_COLUMNS])
+            writer.writerow([_cell(getattr(entry, c)) for c in CSV_COLUMNS])
         return response
 
 

@@ -59,6 +59,11 @@ class Command(BaseCommand):
         agreement = current_agreement()
         if agreement is not None:
             PenanggungJawabUserId.objects.create(perjanjian=agreement, kepala_dinas=kepala, mulai=today)
+        if settings.DUKCAPIL_NIK_URL:
+            # Demo against the simulator: connected mode, as after a PoC.
+            from verifikasi.models import Mode, ModeAkses
+
+            ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
         self.stdout.write("Simpan kunci TOTP di aplikasi autentikator; ditampilkan hanya sekali ini.")
 
 
