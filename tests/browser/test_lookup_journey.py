@@ -1,0 +1,76 @@
+"""The lookup journey: open a service request, type the NIK and the documents, see each element."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from akun.models import User
+from verifikasi.models import AuditEntry, Mode, ModeAkses
+from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, make_server, person
+
+
+@pytest.fixture
+def gateway(settings) -> Iterator[None]:
+    sim = make_server(port=0).start()
+    settings.DUKCAPIL_NIK_URL = sim.lookup_url
+    settings.DUKCAPIL_USER_ID = DEFAULT_USER_ID
+    settings.DUKCAPIL_PASSWORD = DEFAULT_PASSWORD
+    settings.DUKCAPIL_IP_USER = DEFAULT_IP_USER
+    try:
+        yield
+    finally:
+        sim.stop()
+
+
+def _open_request(page: Page) -> None:
+    page.get_by_role("link", name="Ke daftar permohonan").click()
+    page.get_by_label("Jenis layanan").select_option("ak1")
+    page.get_by_role("button", name="Buka permohonan").click()
+    expect(page.get_by_role("heading", name="Periksa NIK")).to_be_visible()
+
+
+def test_it_shows_each_element_side_by_side_for_an_officer_with_nda(
+    page: Page, gateway: None, ready_petugas: User, otp_device: Callable[[User], TOTPDevice],
+    log_in: Callable[..., None],
+) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    applicant = person(NIK_FOUND[0])
+    assert applicant is not None
+    log_in(ready_petugas, otp_device(ready_petugas))
+    _open_request(page)
+    expect(page.locator("#kuota")).to_contain_text("200 tersisa dari 200")
+    page.get_by_label("NIK pemohon").fill(applicant.nik)
+    page.get_by_label("Nama lengkap").fill(applicant.nama.title())
+    page.get_by_label("Tempat lahir").fill("TEMPAT YANG KELIRU")
+    page.get_by_label("Tanggal lahir (mis. 15-05-1985)").fill(applicant.tanggal_lahir.strftime("%d-%m-%Y"))
+    page.get_by_role("button", name="Periksa ke Dukcapil").click()
+
+    result = page.locator("#hasil")
+    expect(result).to_contain_text("Data Ditemukan")
+    row = result.get_by_role("row", name="Nama Lengkap")
+    expect(row).to_contain_text(applicant.nama)
+    expect(row).to_contain_text("Sesuai")
+    expect(result.get_by_role("row", name="Tempat Lahir")).to_contain_text("Tidak Sesuai")
+    expect(result.get_by_role("row", name="Tanggal Lahir")).to_contain_text("Sesuai")
+    expect(result).not_to_contain_text(applicant.nama_ibu)
+    expect(page.locator("#kuota")).to_contain_text("199 tersisa")
+    assert AuditEntry.objects.filter(outcome="01").count() == 1
+
+
+def test_it_refuses_the_lookup_of_an_officer_without_nda(
+    page: Page, gateway: None, petugas: User, kepala: User, otp_device: Callable[[User], TOTPDevice],
+    log_in: Callable[..., None],
+) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    log_in(petugas, otp_device(petugas))
+    _open_request(page)
+    page.get_by_label("NIK pemohon").fill(NIK_FOUND[0])
+    page.get_by_role("button", name="Periksa ke Dukcapil").click()
+    result = page.locator("#hasil")
+    expect(result).to_contain_text("Ditolak sebelum dikirim")
+    expect(result).to_contain_text("NDA")
+    expect(result).not_to_contain_text("Data Ditemukan")
