@@ -1,0 +1,70 @@
+"""The admin's audit view and CSV export, the mode switch, and the extension reminder."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from akun.gate import current_agreement
+from tests.conftest import verified_client
+from verifikasi.audit import audit_append
+from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
+
+
+def _entry(alasan: str = "") -> AuditEntry:
+    return audit_append(operator_id=None, operator_username="petugas", client_ip="127.0.0.1",
+                        permohonan_ref="P-1", jenis=Kind.REFUSAL, mode=Mode.MANUAL, nik="3303014504900002",
+                        alasan=alasan)
+
+
+def test_the_admin_exports_the_trail_as_csv_without_formulas(admin_user) -> None:
+    _entry("=HYPERLINK(\"http://contoh\")")
+    client = verified_client(admin_user)
+    response = client.post("/kelola/verifikasi/auditentry/", {"action": "export_csv",
+                                                               "_selected_action": [AuditEntry.objects.get().pk]})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["seq", "waktu", "operator_username"]
+    assert rows[1][rows[0].index("nik_masked")] == "3303********0002"
+    assert rows[1][rows[0].index("alasan")].startswith("'=")
+
+
+def test_the_audit_trail_is_read_only_in_the_admin(admin_user) -> None:
+    entry = _entry()
+    client = verified_client(admin_user)
+    assert client.get("/kelola/verifikasi/auditentry/").status_code == 200
+    assert client.get(f"/kelola/verifikasi/auditentry/{entry.pk}/delete/").status_code == 403
+    assert client.post("/kelola/verifikasi/auditentry/add/").status_code == 403
+
+
+@pytest.mark.parametrize("role_fixture", ["petugas", "kepala"])
+def test_other_roles_do_not_see_the_audit_trail(request, role_fixture) -> None:
+    client = verified_client(request.getfixturevalue(role_fixture))
+    assert client.get("/kelola/verifikasi/auditentry/").status_code in (302, 403)
+
+
+def test_connected_mode_needs_the_gateway_configured(admin_user, settings) -> None:
+    settings.DUKCAPIL_NIK_URL = ""
+    client = verified_client(admin_user)
+    response = client.post("/kelola/verifikasi/modeakses/add/", {"mode": "terhubung"})
+    assert "DUKCAPIL_NIK_URL" in response.content.decode()
+    assert not ModeAkses.objects.exists()
+
+
+def test_it_reminds_of_the_extension_from_four_months_before_the_end(admin_user, kepala) -> None:
+    agreement = current_agreement()
+    assert agreement is not None
+    assert agreement.extension_reminder(today=dt.date(2027, 5, 15)) is None
+    reminder = agreement.extension_reminder(today=dt.date(2027, 5, 16))
+    assert reminder is not None and "16-07-2027" in reminder
+
+
+def test_the_head_and_admin_pages_show_the_reminder_when_due(admin_user, kepala) -> None:
+    agreement = current_agreement()
+    assert agreement is not None
+    agreement.tanggal_berakhir = dt.date.today() + dt.timedelta(days=60)
+    agreement.save()
+    for user, url in ((admin_user, "/pengelola/"), (kepala, "/kepala/")):
+        assert "Pengingat perpanjangan" in verified_client(user).get(url).content.decode()
