@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -29,6 +31,13 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _token_form_failed(message: str) -> TokenForm:
+    """An empty field with the error: a rejected code left in the box gets typed after."""
+    form = TokenForm()
+    form.errors["token"] = form.error_class([message])
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -40,7 +49,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(request.GET.get("next") or "akun:home")
-        form.add_error("token", "Kode tidak cocok atau sudah dipakai. Coba kode yang baru muncul.")
+        form = _token_form_failed("Kode tidak cocok atau sudah dipakai. Coba kode yang baru muncul.")
     return render(request, "akun/otp.html", {"form": form})
 
 
@@ -56,8 +65,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             codes = totp_device_confirm(user=user, device=device)
             otp_login(request, device)
             return render(request, "akun/kode_cadangan.html", {"codes": codes})
-        form.add_error("token", "Kode tidak cocok. Pastikan jam di telepon Anda tepat, lalu coba lagi.")
-    context = {"form": form, "qr": qr_svg(device.config_url), "secret": device.bin_key.hex()}
+        form = _token_form_failed("Kode tidak cocok. Pastikan jam di telepon Anda tepat, lalu coba lagi.")
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {"form": form, "qr": qr_svg(device.config_url), "secret": secret}
     response = render(request, "akun/otp_daftar.html", context)
     response["Cache-Control"] = "no-store"
     return response

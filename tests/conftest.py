@@ -17,8 +17,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akun.gate import current_agreement
-from akun.models import Nda, PenanggungJawabUserId, Sptjm, User
-from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
+from akun.models import Nda, PenanggungJawabUserId, Perjanjian, Sptjm, User
+from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET, ensure_roles
 
 PASSWORD = "kata-sandi-uji-2026"
 PDF_BYTES = b"%PDF-1.4\n% uji\n%%EOF\n"
@@ -38,9 +38,22 @@ def service_required(name: str, url: str) -> None:
     pytest.skip(message)
 
 
+def baseline_ensure() -> None:
+    """What migrations seed (roles, the agreement), again: a transactional test's flush removes it."""
+    ensure_roles()
+    if current_agreement() is None:
+        Perjanjian.objects.create(
+            nomor_pihak_kesatu="400.12/2430/2025", nomor_pihak_kedua="500.15/1564/2025",
+            pihak_kesatu="Dinas Kependudukan dan Pencatatan Sipil Kabupaten Purbalingga",
+            pihak_kedua="Dinas Tenaga Kerja Kabupaten Purbalingga",
+            tanggal_tanda_tangan=dt.date(2025, 9, 16), tanggal_berakhir=dt.date(2027, 9, 16),
+        )
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
+    baseline_ensure()
 
     def make(role: str | None = PETUGAS_LOKET, *, username: str | None = None, **fields: object) -> User:
         n = next(counter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 from collections.abc import Callable
@@ -118,7 +119,7 @@ def test_it_sends_a_person_without_a_device_to_enrolment_with_a_qr_code(petugas:
     assert "no-store" in response["Cache-Control"]
     device = TOTPDevice.objects.get(user=petugas)
     assert not device.confirmed
-    assert device.bin_key.hex() in page
+    assert base64.b32encode(device.bin_key).decode() in page
 
 
 def test_it_confirms_the_device_and_issues_eight_backup_codes(petugas: User) -> None:

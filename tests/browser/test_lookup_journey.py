@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from akun.models import User
+from tests.conftest import head_with_sptjm
 from verifikasi.models import AuditEntry, Mode, ModeAkses
 from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, make_server, person
 
@@ -66,6 +67,7 @@ def test_it_refuses_the_lookup_of_an_officer_without_nda(
     log_in: Callable[..., None],
 ) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    head_with_sptjm(kepala=kepala)  # only the NDA is missing
     log_in(petugas, otp_device(petugas))
     _open_request(page)
     page.get_by_label("NIK pemohon").fill(NIK_FOUND[0])
