@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "verifikasi.context_processors.admin_alerts",
             ],
         },
     },
@@ -250,4 +251,5 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "kepala-jejak-audit-harian": {"task": "verifikasi.tasks.audit_head_publish", "schedule": crontab(hour=6, minute=0)},
+    "hapus-jejak-penjaga": {"task": "verifikasi.tasks.guard_traces_purge", "schedule": crontab(minute="*/10")},
 }

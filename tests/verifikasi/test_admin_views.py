@@ -68,3 +68,25 @@ def test_the_head_and_admin_pages_show_the_reminder_when_due(admin_user, kepala)
     agreement.save()
     for user, url in ((admin_user, "/pengelola/"), (kepala, "/kepala/")):
         assert "Pengingat perpanjangan" in verified_client(user).get(url).content.decode()
+
+
+def test_the_admin_page_shows_todays_quota_alerts(admin_user, settings) -> None:
+    from verifikasi.quota import quota_spend
+
+    settings.DUKCAPIL_DAILY_QUOTA = 5
+    for _ in range(4):
+        quota_spend(operator_id=None)
+    page = verified_client(admin_user).get("/pengelola/").content.decode()
+    assert "Peringatan kuota" in page and "4 dari 5 (80 %)" in page
+
+
+def test_the_daily_tasks_publish_the_head_and_purge_old_traces(admin_user, settings, capsys) -> None:
+    from django.core import mail
+
+    from verifikasi.tasks import audit_head_publish, guard_traces_purge
+
+    settings.ADMINS = [("Admin", "admin@example.test")]
+    _entry()
+    audit_head_publish()
+    assert "1 baris" in mail.outbox[-1].body
+    assert guard_traces_purge() == 0

@@ -159,3 +159,43 @@ def test_the_counter_page_shows_the_side_by_side_result_and_is_not_cached(connec
     assert p.nama in body and "Sesuai" in body and "Tidak Sesuai" in body
     assert p.nama_ibu not in body and p.no_kk not in body  # dropped at the client
     assert AuditEntry.objects.get(jenis=Kind.LOOKUP).permohonan_ref == permohonan.nomor
+
+
+def test_the_counter_page_records_a_manual_result_and_says_which_mode_is_in_force(ready_petugas) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.PELATIHAN)
+    client = verified_client(ready_petugas)
+    url = reverse("layanan:periksa", args=[permohonan.pk])
+    page = client.get(url).content.decode()
+    assert "Manual (petugas membaca portal web Dukcapil)" in page and "Catat hasil" in page
+    response = client.post(url, {"nik": NIK_FOUND[0], "hasil": "01", "cocok_nama_lengkap": "1",
+                                 "cocok_alamat": "0"})
+    assert "Hasil dari portal web Dukcapil telah dicatat" in response.content.decode()
+    entry = AuditEntry.objects.get()
+    assert (entry.jenis, entry.outcome, entry.permohonan_ref) == (Kind.MANUAL, "01", permohonan.nomor)
+    assert entry.kecocokan["nama_lengkap"] is True and entry.kecocokan["alamat"] is False
+
+
+def test_the_counter_page_offers_the_nik_hints_beside_the_answer(connected, ready_petugas) -> None:
+    p = person(NIK_FOUND[1])
+    assert p is not None
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    page = verified_client(ready_petugas).post(reverse("layanan:periksa", args=[permohonan.pk]),
+                                               {"nik": p.nik}).content.decode()
+    assert "Petunjuk dari struktur NIK" in page and p.tanggal_lahir.strftime("%d-%m-%Y") in page
+
+
+def test_a_closed_request_takes_no_more_lookups(connected, ready_petugas) -> None:
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    client = verified_client(ready_petugas)
+    client.post(reverse("layanan:tutup", args=[permohonan.pk]))
+    response = client.post(reverse("layanan:periksa", args=[permohonan.pk]), {"nik": NIK_FOUND[0]})
+    assert "Permohonan ini sudah selesai" in response.content.decode()
+    assert _lookups(connected) == 0 and not AuditEntry.objects.exists()
+
+
+def test_an_officer_cannot_use_another_officers_request(connected, ready_petugas, make_user) -> None:
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    other = verified_client(make_user())
+    assert other.post(reverse("layanan:periksa", args=[permohonan.pk]), {"nik": NIK_FOUND[0]}).status_code == 404
+    assert _lookups(connected) == 0
