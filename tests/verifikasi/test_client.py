@@ -50,13 +50,6 @@ def corpus(prefix: str) -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.name.startswith(prefix) and p.suffix in CONTENT_TYPES)
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimServer]:
-    server = make_server(port=0).start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(autouse=True)
 def _fresh(sim: SimServer) -> None:
     sim.control(reset=True)

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -36,13 +35,6 @@ from verifikasi.simulator.gateway import TEXTS
 
 GOOD = {"nik": NIK_FOUND[0], "user_id": "sim-user", "password": "sim-pass", "ip_user": "127.0.0.1"}
 BEARER = {"Authorization": f"Bearer {DEFAULT_BALIKAN_TOKEN}"}
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimServer]:
-    server = make_server(port=0).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(autouse=True)
