@@ -17,6 +17,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from .models import GuardTrace
@@ -46,6 +47,20 @@ def guard_purge(*, now: dt.datetime | None = None) -> int:
     """Delete every trace outside the window: the guard keeps nothing longer."""
     deleted, _ = GuardTrace.objects.filter(waktu__lt=_window_start(now or timezone.now())).delete()
     return deleted
+
+
+GUARD_LOCK_KEY = 0x4E494B  # "NIK": PostgreSQL advisory lock of the guard
+
+
+def guard_lock() -> None:
+    """Serialise check-and-record among concurrent lookups (call inside a transaction).
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the portal's transactions
+    begin IMMEDIATE, so one writer at a time already holds the database.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GUARD_LOCK_KEY])
 
 
 def guard_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> GuardDecision:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import mail_admins
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from akun.gate import current_agreement
@@ -69,40 +69,60 @@ def quota_state(*, day: dt.date | None = None) -> QuotaState:
     return QuotaState(kuota=kuota, terpakai=row.terpakai if row else 0, catatan=catatan)
 
 
-def _ensure_rows(day: dt.date, operator_id: int | None) -> None:
-    for model, lookup in ((QuotaDay, {"tanggal": day}),
-                          (OperatorQuotaDay, {"tanggal": day, "operator_id": operator_id})):
-        if model is OperatorQuotaDay and operator_id is None:
-            continue
-        if not model.objects.filter(**lookup).exists():  # type: ignore[attr-defined]
-            try:
-                with transaction.atomic():
-                    model.objects.create(**lookup)  # type: ignore[attr-defined]
-            except IntegrityError:
-                pass  # another process created it first
+def _increment(model: type[QuotaDay] | type[OperatorQuotaDay], *, day: dt.date, limit: int,
+               operator_id: int | None = None) -> int | None:
+    """One conditional `UPDATE ... RETURNING`: the new count, or None when the limit is reached.
+
+    The predicate is re-checked under the row lock (PostgreSQL) or the single writer
+    (SQLite), so concurrent callers can never count past `limit` (0 = no limit).
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    where = "tanggal = %s"
+    params: list[Any] = [connection.ops.adapt_datefield_value(day)]
+    if operator_id is not None:
+        where, params = where + " AND operator_id = %s", [*params, operator_id]
+    sql = (f"UPDATE {table} SET terpakai = terpakai + 1 WHERE {where} AND (%s = 0 OR terpakai < %s) "  # noqa: S608
+           "RETURNING terpakai")
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, limit])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        lookup: dict[str, object] = {"tanggal": day}
+        if operator_id is not None:
+            lookup["operator_id"] = operator_id
+        if model.objects.filter(**lookup).exists():  # type: ignore[misc]
+            return None  # the row is there: the limit is reached
+        try:
+            with transaction.atomic():
+                model.objects.create(**lookup)  # type: ignore[misc]
+        except IntegrityError:
+            pass  # another process created the day's row first
+    return None
 
 
 def quota_spend(*, operator_id: int | None) -> QuotaState:
     """Count one request about to be sent, or refuse without counting.
 
     Raises QuotaRefused ("Kuota akses hari ini telah habis") when the day's quota,
-    or the operator's own daily cap, is spent.
+    or the operator's own daily cap, is spent. Without a per-operator cap this is a
+    single statement on the hot path.
     """
     day = quota_today()
     kuota, catatan = quota_effective()
     cap = settings.DUKCAPIL_OPERATOR_DAILY_CAP
-    _ensure_rows(day, operator_id if cap else None)
-    with transaction.atomic():
-        if cap and operator_id is not None:
-            mine = OperatorQuotaDay.objects.filter(tanggal=day, operator_id=operator_id, terpakai__lt=cap)
-            if mine.update(terpakai=F("terpakai") + 1) != 1:
+    if cap and operator_id is not None:
+        with transaction.atomic():  # a global refusal undoes the operator's count
+            if _increment(OperatorQuotaDay, day=day, limit=cap, operator_id=operator_id) is None:
                 raise QuotaRefused(f"Batas pribadi Anda ({cap} permintaan per hari) telah habis.")
-        rows = QuotaDay.objects.filter(tanggal=day)
-        if kuota:
-            rows = rows.filter(terpakai__lt=kuota)
-        if rows.update(terpakai=F("terpakai") + 1) != 1:
+            used = _increment(QuotaDay, day=day, limit=kuota)
+            if used is None:
+                raise QuotaRefused("Kuota akses hari ini telah habis")
+    else:
+        used = _increment(QuotaDay, day=day, limit=kuota)
+        if used is None:
             raise QuotaRefused("Kuota akses hari ini telah habis")
-        used = QuotaDay.objects.values_list("terpakai", flat=True).get(tanggal=day)
     if kuota:
         _alert_when_crossing(day=day, terpakai=used, kuota=kuota)
     return QuotaState(kuota=kuota, terpakai=used, catatan=catatan)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 
 from akun.gate import dukcapil_gate
 from akun.models import DukcapilStop, User
@@ -18,7 +19,7 @@ from .audit import audit_append
 from .client import ClientConfig, GatewayFault, nik_lookup
 from .compare import FieldMatch, Stated, compare
 from .elements import LookupResult, Outcome
-from .guard import MIN_OVERRIDE_REASON, guard_check, guard_record
+from .guard import MIN_OVERRIDE_REASON, guard_check, guard_lock, guard_record
 from .models import AuditEntry, Kind, Mode, ModeAkses
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
@@ -83,21 +84,24 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode
                              result=LookupResult(outcome=Outcome.REFUSED_LOCALLY,
                                                  message=Outcome.REFUSED_LOCALLY.label),
                              audit=entry, quota=quota_state())
-    decision = guard_check(operator_id=who.operator.pk, nik=check.nik)
-    if not decision.allowed:
-        reason = override_reason.strip()
-        if len(reason) < MIN_OVERRIDE_REASON:
-            entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
-            return LookupOutcome(refusals=decision.reasons, overridable=True, check=check, audit=entry,
-                                 quota=quota_state())
-        who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
-                  alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
-    try:
-        quota_spend(operator_id=who.operator.pk)
-    except QuotaRefused as refused:
-        entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
-        return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
-    guard_record(operator_id=who.operator.pk, nik=check.nik)
+    with transaction.atomic():
+        # Check, count and record as one step, so parallel submissions cannot slip past the guard.
+        guard_lock()
+        decision = guard_check(operator_id=who.operator.pk, nik=check.nik)
+        if not decision.allowed:
+            reason = override_reason.strip()
+            if len(reason) < MIN_OVERRIDE_REASON:
+                entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
+                return LookupOutcome(refusals=decision.reasons, overridable=True, check=check, audit=entry,
+                                     quota=quota_state())
+            who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
+                      alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
+        try:
+            quota_spend(operator_id=who.operator.pk)
+        except QuotaRefused as refused:
+            entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
+            return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
+        guard_record(operator_id=who.operator.pk, nik=check.nik)
     return None
 
 
