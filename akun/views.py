@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -31,6 +33,16 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """Only a path on this portal: never another host, never a view name."""
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("akun:home")
+
+
 def _token_form_failed(message: str) -> TokenForm:
     """An empty field with the error: a rejected code left in the box gets typed after."""
     form = TokenForm()
@@ -48,7 +60,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "akun:home")
+            return redirect(_safe_next(request))
         form = _token_form_failed("Kode tidak cocok atau sudah dipakai. Coba kode yang baru muncul.")
     return render(request, "akun/otp.html", {"form": form})
 

@@ -7,6 +7,7 @@ every POST value.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,6 +15,9 @@ from django.views.debug import SafeExceptionReporterFilter
 
 
 class NoValuesFilter(SafeExceptionReporterFilter):
+    hidden_settings = re.compile(r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DUKCAPIL|AUDIT|EMAIL|DATABASE",
+                                 flags=re.IGNORECASE)
+
     def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> Any:
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
 

@@ -79,7 +79,8 @@ def audit_append(
             waktu=timezone.now(),
             operator_id=operator_id,
             operator_username=operator_username,
-            client_ip=client_ip,
+            # Hash what the database will store (NULL for "", compressed IPv6), or the check breaks.
+            client_ip=AuditEntry._meta.get_field("client_ip").get_prep_value(client_ip or None),
             permohonan_ref=permohonan_ref,
             jenis=jenis,
             mode=mode,
@@ -120,7 +121,13 @@ def audit_chain_check(
     a chain shorter than it, or whose row at that count has another hash, was cut or
     rewritten.
     """
-    rows = entries if entries is not None else AuditEntry.objects.order_by("seq").iterator()
+    head = AuditHead.objects.filter(pk=1).first() if entries is None else None
+    # Read the head first and walk only up to it: rows appended meanwhile are not a break.
+    if entries is not None:
+        rows: Iterable[AuditEntry] = entries
+    else:
+        stored = AuditEntry.objects.order_by("seq")
+        rows = (stored.filter(seq__lte=head.count) if head else stored).iterator()
     prev, expected_seq, count, seen_hash_at_expect = GENESIS, 1, 0, None
     for entry in rows:
         if entry.seq != expected_seq:
@@ -137,8 +144,9 @@ def audit_chain_check(
         if expect_hash is not None and seen_hash_at_expect != expect_hash:
             return ChainReport(count, prev, expect_count,
                                f"hash baris #{expect_count} tidak sama dengan kepala yang diterbitkan")
-    head = AuditHead.objects.filter(pk=1).first()
-    if entries is None and head is not None and (head.count != count or head.head_hash != prev):
+    if entries is None and head is None and count:
+        return ChainReport(count, prev, None, "kepala rantai hilang dari basis data")
+    if head is not None and (head.count != count or head.head_hash != prev):
         return ChainReport(count, prev, count + 1 if head.count > count else None,
                            f"kepala rantai tercatat {head.count} baris, rantai berisi {count}")
     return ChainReport(count, prev, None)

@@ -402,7 +402,7 @@ def _outcome(item: dict[str, object]) -> Outcome:
     """By RESPONSE_CODE when it is a known code, else by the message text."""
     raw_code = item.get("RESPONSE_CODE")
     code = None
-    if isinstance(raw_code, str) and raw_code.strip().isdigit() and len(raw_code.strip()) <= 3:
+    if isinstance(raw_code, str) and re.fullmatch(r"[0-9]{1,3}", raw_code.strip()):
         code = f"{int(raw_code):02d}"
         if code in _CODES:
             return _CODES[code]
@@ -458,7 +458,7 @@ def _text(value: object) -> str:
 
 def _padded(value: object, width: int) -> str:
     text = _text(value)
-    return text.zfill(width) if text.isdigit() else text
+    return text.zfill(width) if re.fullmatch(r"[0-9]+", text) else text
 
 
 _SEX = {"L": "LAKI-LAKI", "LAKI LAKI": "LAKI-LAKI", "PRIA": "LAKI-LAKI", "P": "PEREMPUAN", "WANITA": "PEREMPUAN"}

@@ -16,6 +16,9 @@ class Row:
     dukcapil: str
     match: bool | None
 
+    def __repr__(self) -> str:
+        return f"Row({self.label!r}, match={self.match})"
+
     def __reduce__(self) -> NoReturn:
         raise TypeError("Baris perbandingan tidak boleh diserialisasi")
 

@@ -76,6 +76,12 @@ CREDENTIAL_STOPS = frozenset(
 class Alamat:
     """Alamat Sekarang: the address parts the PKS permits."""
 
+    def __repr__(self) -> str:
+        return "Alamat(<nilai Dukcapil disembunyikan>)"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("Elemen Dukcapil tidak boleh diserialisasi")
+
     alamat: str
     prop_name: str
     kab_name: str
@@ -99,6 +105,9 @@ class Elemen:
     jenis_pekerjaan: str
     alamat: Alamat
 
+    def __repr__(self) -> str:
+        return "Elemen(<nilai Dukcapil disembunyikan>)"
+
     def __reduce__(self) -> NoReturn:
         # Refuse pickling: a pickle is how values reach a cache, a session or a task.
         raise TypeError("Elemen Dukcapil tidak boleh diserialisasi")
@@ -113,6 +122,9 @@ class LookupResult:
     message: str = ""  # the text shown to the officer
     quota_limiter: int | None = None  # the gateway's remaining quota, when sent
     detail: str = ""  # for faults: what went wrong, without secrets or values
+
+    def __repr__(self) -> str:
+        return f"LookupResult(outcome={self.outcome.value}, elemen={'ada' if self.elemen else 'tidak ada'})"
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("Hasil Dukcapil tidak boleh diserialisasi")

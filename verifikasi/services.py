@@ -6,6 +6,8 @@ own facts (who, when, why, outcome, per-field booleans) reach the database.
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -15,7 +17,7 @@ from django.db import transaction
 from akun.gate import dukcapil_gate
 from akun.models import DukcapilStop, User
 
-from .audit import audit_append
+from .audit import audit_append, nik_hmac
 from .client import ClientConfig, GatewayFault, nik_lookup
 from .compare import FieldMatch, Stated, compare
 from .elements import LookupResult, Outcome
@@ -23,6 +25,8 @@ from .guard import MIN_OVERRIDE_REASON, guard_check, guard_lock, guard_record
 from .models import AuditEntry, Kind, Mode, ModeAkses
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,6 +45,9 @@ class LookupOutcome:
     @property
     def refused(self) -> bool:
         return bool(self.refusals)
+
+    def __repr__(self) -> str:
+        return f"LookupOutcome(refused={self.refused}, result={self.result!r})"
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("Hasil pemeriksaan tidak boleh diserialisasi")
@@ -66,17 +73,30 @@ class _Who:
         )
 
 
+_NIK = re.compile(r"[0-9]{16}")
+
+
+def _other_nik_in_request(who: _Who, nik: str) -> str:
+    """A service request is for one applicant: a second, different NIK is refused."""
+    checked = AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.LOOKUP, Kind.MANUAL))
+    if checked.exclude(nik_hmac=nik_hmac(nik)).exists():
+        return ("Permohonan ini sudah dipakai untuk NIK pemohon lain. Setiap pemohon memerlukan "
+                "permohonan sendiri: selesaikan yang ini dan buka permohonan baru.")
+    return ""
+
+
 def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode) -> LookupOutcome | None:
     """Everything before a request may leave; returns the refusal, or None to go on (quota spent)."""
     if not who.permohonan_ref:
         return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
     gate = dukcapil_gate(user=who.operator)
     if not gate.allowed:
-        who.audit(jenis=Kind.REFUSAL, nik=nik if nik.isdigit() and len(nik) == 16 else "",
-                  alasan=" ".join(gate.reasons))
+        who.audit(jenis=Kind.REFUSAL, nik=nik if _NIK.fullmatch(nik) else "", alasan=" ".join(gate.reasons))
         return LookupOutcome(refusals=gate.reasons)
     if who.mode != expected_mode:
-        return LookupOutcome(refusals=(f"Mode akses yang berlaku: {who.mode.label}.",))
+        reason = f"Mode akses yang berlaku: {who.mode.label}. Muat ulang halaman."
+        who.audit(jenis=Kind.REFUSAL, nik=nik if _NIK.fullmatch(nik) else "", alasan=reason)
+        return LookupOutcome(refusals=(reason,))
     check = nik_check(nik)
     if not check.valid:
         entry = who.audit(jenis=Kind.REFUSAL, outcome=Outcome.REFUSED_LOCALLY, alasan=" ".join(check.errors))
@@ -84,6 +104,10 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode
                              result=LookupResult(outcome=Outcome.REFUSED_LOCALLY,
                                                  message=Outcome.REFUSED_LOCALLY.label),
                              audit=entry, quota=quota_state())
+    other = _other_nik_in_request(who, check.nik)
+    if other:
+        entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=other)
+        return LookupOutcome(refusals=(other,), check=check, audit=entry, quota=quota_state())
     with transaction.atomic():
         # Check, count and record as one step, so parallel submissions cannot slip past the guard.
         guard_lock()
@@ -129,6 +153,11 @@ def lookup_perform(
         result = nik_lookup(nik=check.nik, config=config)
     except GatewayFault as fault:
         result = LookupResult(outcome=Outcome.GATEWAY_FAULT, message=fault.message, detail=fault.kind)
+    except Exception as exc:  # noqa: BLE001 - quota is spent: the lookup must still be audited, as a fault
+        # The type only: an exception's text may quote the answer.
+        logger.error("dukcapil lookup failed unexpectedly: %s", type(exc).__name__)
+        result = LookupResult(outcome=Outcome.GATEWAY_FAULT, detail="unexpected",
+                              message="Jawaban layanan Dukcapil tidak dapat diproses portal. Laporkan ke admin.")
     if result.outcome.stops_lookups:
         DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label}", kode=result.outcome.value)
     matches = compare(stated=stated, elemen=result.elemen) if result.elemen is not None else ()

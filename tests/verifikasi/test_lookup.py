@@ -24,7 +24,8 @@ from verifikasi.simulator import (
 
 
 def _lookup(user, nik, **kwargs):
-    return lookup_perform(operator=user, client_ip="127.0.0.1", permohonan_ref="P-UJI-0001", nik=nik,
+    ref = kwargs.pop("ref", f"P-{nik}")  # one applicant, one service request
+    return lookup_perform(operator=user, client_ip="127.0.0.1", permohonan_ref=ref, nik=nik,
                           stated=kwargs.pop("stated", Stated(nik=nik)), **kwargs)
 
 
@@ -42,7 +43,7 @@ def test_it_audits_each_outcome_with_the_portal_facts_only(connected, ready_petu
     assert result.result is not None and result.result.outcome == outcome
     entry = AuditEntry.objects.get(jenis=Kind.LOOKUP)
     assert (entry.outcome, entry.nik_masked, entry.permohonan_ref) == (outcome.value, nik[:4] + "*" * 8 + nik[-4:],
-                                                                      "P-UJI-0001")
+                                                                      f"P-{nik}")
     assert _lookups(connected) == 1
 
 
@@ -199,3 +200,27 @@ def test_an_officer_cannot_use_another_officers_request(connected, ready_petugas
     other = verified_client(make_user())
     assert other.post(reverse("layanan:periksa", args=[permohonan.pk]), {"nik": NIK_FOUND[0]}).status_code == 404
     assert _lookups(connected) == 0
+
+
+def test_it_refuses_a_second_applicants_nik_in_the_same_request(connected, ready_petugas) -> None:
+    _lookup(ready_petugas, NIK_FOUND[0], ref="P-SATU")
+    other = _lookup(ready_petugas, NIK_FOUND[2], ref="P-SATU")
+    assert other.refused and "NIK pemohon lain" in other.refusals[0]
+    assert _lookups(connected) == 1
+
+
+def test_an_unexpected_client_failure_is_still_audited_as_a_fault(connected, ready_petugas) -> None:
+    connected.control(raw={"status": 200, "body": '{"content": [{"RESPONSE_CODE": "\u00b2", "RESPON": "?"}]}'})
+    result = _lookup(ready_petugas, NIK_FOUND[0])
+    assert result.result is not None and result.result.outcome == Outcome.GATEWAY_FAULT
+    assert AuditEntry.objects.get(jenis=Kind.LOOKUP).outcome == "GF"
+
+
+def test_answer_objects_never_print_their_values(connected, ready_petugas) -> None:
+    p = person(NIK_FOUND[0])
+    assert p is not None
+    outcome = _lookup(ready_petugas, p.nik)
+    assert outcome.result is not None and outcome.result.elemen is not None
+    for shown in (repr(outcome), repr(outcome.result), repr(outcome.result.elemen), str(outcome.result.elemen),
+                  repr(outcome.result.elemen.alamat)):
+        assert p.nama not in shown and p.tempat_lahir not in shown and p.alamat not in shown

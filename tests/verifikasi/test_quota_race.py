@@ -123,7 +123,7 @@ def child_worker(username: str) -> int:
             print(f"unknown command {command!r}", flush=True)
             return 3
         started = time.monotonic()
-        outcome = lookup_perform(operator=operator, client_ip="127.0.0.1", permohonan_ref=f"P-RACE-{username}",
+        outcome = lookup_perform(operator=operator, client_ip="127.0.0.1", permohonan_ref=f"P-RACE-{username}-{nik}",
                                  nik=nik, stated=Stated(nik=nik))
         result = {
             "username": username,
