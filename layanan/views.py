@@ -74,12 +74,18 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
         form = ManualForm(request.POST or None)
     if request.method == "POST" and is_open and form.is_valid():
         common = {"operator": user, "client_ip": _client_ip(request), "permohonan_ref": permohonan.nomor,
-                  "nik": form.cleaned_data["nik"], "override_reason": form.cleaned_data.get("alasan_lewati", "")}
+                  "nik": form.cleaned_data["nik"], "override_reason": form.cleaned_data.get("alasan_lewati", ""),
+                  "override_token": form.cleaned_data.get("token_lewati", "")}
         if isinstance(form, LookupForm):
             outcome = lookup_perform(stated=form.stated(), **common)  # type: ignore[arg-type]
         else:
             outcome = lookup_record_manual(outcome=Outcome(form.cleaned_data["hasil"]),  # type: ignore[arg-type]
                                            kecocokan=form.kecocokan(), **common)
+    if outcome is not None:
+        # A written reason answers one refusal: the next page starts without it.
+        form.data = form.data.copy()
+        form.data["alasan_lewati"] = ""
+        form.data["token_lewati"] = outcome.override_token
     context = {
         "permohonan": permohonan, "form": form, "outcome": outcome, "mode": mode, "is_open": is_open,
         "gate": dukcapil_gate(user=user), "quota": outcome.quota if outcome and outcome.quota else quota_state(),

@@ -36,6 +36,7 @@ class LookupForm(forms.Form):
         label="Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)",
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
+    token_lewati = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def stated(self) -> Stated:
         data = self.cleaned_data
@@ -55,6 +56,7 @@ class ManualForm(forms.Form):
         choices=[(o.value, o.label) for o in Outcome if o.is_dukcapil_answer],
     )
     alasan_lewati = LookupForm.base_fields["alasan_lewati"]
+    token_lewati = LookupForm.base_fields["token_lewati"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

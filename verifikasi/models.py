@@ -64,6 +64,10 @@ class GuardTrace(models.Model):
     waktu = models.DateTimeField(db_index=True)
     prefix_hmac = models.CharField(max_length=64, db_index=True)
     serial = models.PositiveSmallIntegerField()
+    # Keyed hash of district, sex and serial, and the encoded birth date as a day index:
+    # enough to see a sweep over birth dates within the window.
+    pola_hmac = models.CharField(max_length=64, db_index=True, default="")
+    lahir = models.IntegerField(default=0)
 
     def __str__(self) -> str:
         return f"jejak penjaga {self.pk}"

@@ -6,6 +6,7 @@ own facts (who, when, why, outcome, per-field booleans) reach the database.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .audit import audit_append, nik_hmac
 from .client import ClientConfig, GatewayFault, nik_lookup
 from .compare import FieldMatch, Stated, compare
 from .elements import LookupResult, Outcome
-from .guard import MIN_OVERRIDE_REASON, guard_check, guard_lock, guard_record
+from .guard import MIN_OVERRIDE_REASON, guard_check, guard_lock, guard_override_token, guard_record
 from .models import AuditEntry, Kind, Mode, ModeAkses
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
@@ -35,6 +36,7 @@ class LookupOutcome:
 
     refusals: tuple[str, ...] = ()
     overridable: bool = False  # refused by the enumeration guard only
+    override_token: str = ""  # binds a written override to this refusal
     check: NikCheck | None = None
     result: LookupResult | None = None
     matches: tuple[FieldMatch, ...] = ()
@@ -85,7 +87,8 @@ def _other_nik_in_request(who: _Who, nik: str) -> str:
     return ""
 
 
-def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode) -> LookupOutcome | None:
+def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str,
+               expected_mode: Mode) -> LookupOutcome | None:
     """Everything before a request may leave; returns the refusal, or None to go on (quota spent)."""
     if not who.permohonan_ref:
         return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
@@ -114,10 +117,12 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode
         decision = guard_check(operator_id=who.operator.pk, nik=check.nik)
         if not decision.allowed:
             reason = override_reason.strip()
-            if len(reason) < MIN_OVERRIDE_REASON:
+            token = guard_override_token(nik=check.nik, decision=decision)
+            # An override answers this refusal only: a reason left from an earlier one never carries over.
+            if len(reason) < MIN_OVERRIDE_REASON or not hmac.compare_digest(override_token, token):
                 entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
-                return LookupOutcome(refusals=decision.reasons, overridable=True, check=check, audit=entry,
-                                     quota=quota_state())
+                return LookupOutcome(refusals=decision.reasons, overridable=True, override_token=token,
+                                     check=check, audit=entry, quota=quota_state())
             who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
                       alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
         try:
@@ -131,7 +136,7 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, expected_mode: Mode
 
 def lookup_perform(
     *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str, stated: Stated,
-    override_reason: str = "", config: ClientConfig | None = None,
+    override_reason: str = "", override_token: str = "", config: ClientConfig | None = None,
 ) -> LookupOutcome:
     """Look a NIK up at Dukcapil for the applicant of `permohonan_ref` (connected mode).
 
@@ -145,7 +150,8 @@ def lookup_perform(
     except ImproperlyConfigured:
         return LookupOutcome(refusals=("Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin.",))
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
-    refusal = _preflight(who, nik=nik, override_reason=override_reason, expected_mode=Mode.TERHUBUNG)
+    refusal = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
+                         expected_mode=Mode.TERHUBUNG)
     if refusal is not None:
         return refusal
     check = nik_check(nik)
@@ -170,7 +176,7 @@ def lookup_perform(
 
 def lookup_record_manual(
     *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str, outcome: Outcome,
-    kecocokan: dict[str, bool | None], override_reason: str = "",
+    kecocokan: dict[str, bool | None], override_reason: str = "", override_token: str = "",
 ) -> LookupOutcome:
     """Record what the officer read in Dukcapil's own web portal (manual mode, before the PoC).
 
@@ -179,7 +185,8 @@ def lookup_record_manual(
     """
     nik = nik.strip()
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
-    refusal = _preflight(who, nik=nik, override_reason=override_reason, expected_mode=Mode.MANUAL)
+    refusal = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
+                         expected_mode=Mode.MANUAL)
     if refusal is not None:
         return refusal
     check = nik_check(nik)

@@ -102,3 +102,19 @@ def test_it_forgets_traces_after_the_window(petugas, settings) -> None:
     assert GuardTrace.objects.count() == 1
     row = GuardTrace.objects.values().get()
     assert NIK[:12] not in str(row)  # only a keyed hash of the prefix is kept
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_sweep_over_birth_dates(petugas, kepala) -> None:
+    # Same district, sex and serial; birth dates 01-04-1990 and 03-04-1990: stepping through dates.
+    guard_record(operator_id=kepala.pk, nik="3303010104900001")
+    decision = guard_check(operator_id=petugas.pk, nik="3303010304900001")
+    assert decision.kinds == ("sweep",) and "NIK berpola" in decision.reasons[0]
+
+
+@pytest.mark.django_db
+def test_it_lets_distant_birth_dates_and_other_districts_through(petugas, kepala) -> None:
+    guard_record(operator_id=kepala.pk, nik="3303010104900001")
+    assert guard_check(operator_id=petugas.pk, nik="3303010105900001").allowed  # a month apart
+    assert guard_check(operator_id=petugas.pk, nik="3303020304900001").allowed  # another district
+    assert guard_check(operator_id=petugas.pk, nik="3303014304900001").allowed  # a woman, not a man

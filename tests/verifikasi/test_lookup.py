@@ -113,12 +113,15 @@ def test_it_refuses_a_neighbouring_nik_and_accepts_an_audited_override(connected
     _lookup(ready_petugas, base)
     refused = _lookup(ready_petugas, twin)
     assert refused.refused and refused.overridable and _lookups(connected) == 1
-    short = _lookup(ready_petugas, twin, override_reason="kembar")
+    short = _lookup(ready_petugas, twin, override_reason="kembar", override_token=refused.override_token)
     assert short.refused  # a reason must say something
-    done = _lookup(ready_petugas, twin, override_reason="Pemohon kembar, datang bersama saudaranya")
+    reason = "Pemohon kembar, datang bersama saudaranya"
+    unbound = _lookup(ready_petugas, twin, override_reason=reason)
+    assert unbound.refused  # a reason without the refusal it answers is not an override
+    done = _lookup(ready_petugas, twin, override_reason=reason, override_token=refused.override_token)
     assert not done.refused and _lookups(connected) == 2
     kinds = list(AuditEntry.objects.order_by("seq").values_list("jenis", flat=True))
-    assert kinds == [Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.LOOKUP]
+    assert kinds == [Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.LOOKUP]
     assert "kembar" in AuditEntry.objects.get(jenis=Kind.OVERRIDE).alasan
 
 
@@ -224,3 +227,32 @@ def test_answer_objects_never_print_their_values(connected, ready_petugas) -> No
     for shown in (repr(outcome), repr(outcome.result), repr(outcome.result.elemen), str(outcome.result.elemen),
                   repr(outcome.result.elemen.alamat)):
         assert p.nama not in shown and p.tempat_lahir not in shown and p.alamat not in shown
+
+
+def test_an_override_reason_never_carries_over_to_the_next_refusal(connected, ready_petugas) -> None:
+    base = NIK_FOUND[0]
+    twin, third = (base[:12] + f"{int(base[12:]) + i:04d}" for i in (1, 2))
+    _lookup(ready_petugas, base)
+    first = _lookup(ready_petugas, twin)
+    reason = "Pemohon kembar, datang bersama saudaranya"
+    assert not _lookup(ready_petugas, twin, override_reason=reason, override_token=first.override_token).refused
+    # The same reason and token offered for another neighbour: refused, the officer must say why again.
+    again = _lookup(ready_petugas, third, override_reason=reason, override_token=first.override_token)
+    assert again.refused and again.overridable and _lookups(connected) == 2
+
+
+def test_the_counter_page_clears_the_reason_after_each_submission(connected, ready_petugas) -> None:
+    base = NIK_FOUND[0]
+    twin = base[:12] + f"{int(base[12:]) + 1:04d}"
+    _lookup(ready_petugas, base)
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    client = verified_client(ready_petugas)
+    url = reverse("layanan:periksa", args=[permohonan.pk])
+    refused = client.post(url, {"nik": twin}).content.decode()
+    assert "Alasan melewati penolakan" in refused and "NIK berdekatan" in refused
+    token = refused.split('name="token_lewati" value="')[1].split('"')[0]
+    done = client.post(url, {"nik": twin, "alasan_lewati": "Pemohon kembar, datang bersama", "token_lewati": token})
+    page = done.content.decode()
+    assert "Data Ditemukan" in page or "Data tidak ditemukan" in page
+    assert "datang bersama" not in page  # the reason is not offered again
+    assert 'name="token_lewati" value="' not in page  # nor the token of the refusal it answered
