@@ -83,9 +83,10 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
                                            kecocokan=form.kecocokan(), **common)
     if outcome is not None:
         # A written reason answers one refusal: the next page starts without it.
-        form.data = form.data.copy()
-        form.data["alasan_lewati"] = ""
-        form.data["token_lewati"] = outcome.override_token
+        data = request.POST.copy()
+        data["alasan_lewati"] = ""
+        data["token_lewati"] = outcome.override_token
+        form.data = data
     context = {
         "permohonan": permohonan, "form": form, "outcome": outcome, "mode": mode, "is_open": is_open,
         "gate": dukcapil_gate(user=user), "quota": outcome.quota if outcome and outcome.quota else quota_state(),
