@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -10,13 +12,18 @@ from django.views.decorators.http import require_POST
 
 from akun.gate import dukcapil_gate
 from akun.models import User
-from verifikasi.compare import FIELDS
 from verifikasi.display import display_rows
 from verifikasi.elements import Outcome
-from verifikasi.forms import LookupForm, ManualForm
+from verifikasi.forms import LookupForm, ManualAuthoriseForm, ManualForm
 from verifikasi.models import Mode
 from verifikasi.quota import quota_state
-from verifikasi.services import LookupOutcome, lookup_perform, lookup_record_manual, mode_current
+from verifikasi.services import (
+    LookupOutcome,
+    lookup_authorise_manual,
+    lookup_perform,
+    lookup_record_manual,
+    mode_current,
+)
 
 from .models import Jenis, Permohonan, Status
 from .services import permohonan_close, permohonan_open
@@ -61,36 +68,48 @@ def _daftar_context(user: User, error: str = "") -> dict[str, object]:
 
 @permission_required("akun.akses_loket", raise_exception=True)
 def periksa(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check the NIK of this request's applicant: connected lookup, or manual record."""
+    """Check the NIK of this request's applicant: a connected lookup, or the two manual steps."""
     permohonan = _get_permohonan_for_user(request, pk)
     user = _user(request)
     mode = mode_current()
-    form: LookupForm | ManualForm
-    outcome: LookupOutcome | None = None
     is_open = permohonan.status == Status.PEMERIKSAAN
+    post = request.POST if request.method == "POST" and is_open else None
+    common: dict[str, Any] = {"operator": user, "client_ip": _client_ip(request), "permohonan_ref": permohonan.nomor}
+    form: LookupForm | ManualAuthoriseForm | ManualForm
+    record_form: ManualForm | None = None
+    outcome: LookupOutcome | None = None
     if mode == Mode.TERHUBUNG:
-        form = LookupForm(request.POST or None)
-    else:
-        form = ManualForm(request.POST or None)
-    if request.method == "POST" and is_open and form.is_valid():
-        common = {"operator": user, "client_ip": _client_ip(request), "permohonan_ref": permohonan.nomor,
-                  "nik": form.cleaned_data["nik"], "override_reason": form.cleaned_data.get("alasan_lewati", ""),
-                  "override_token": form.cleaned_data.get("token_lewati", "")}
-        if isinstance(form, LookupForm):
-            outcome = lookup_perform(stated=form.stated(), **common)  # type: ignore[arg-type]
+        form = LookupForm(post)
+        if form.is_valid():
+            outcome = lookup_perform(stated=form.stated(), nik=form.cleaned_data["nik"], **_override(form),
+                                     **common)
+    elif post is not None and "izin" in post:
+        form = ManualForm(post)
+        if form.is_valid():
+            outcome = lookup_record_manual(nik=form.cleaned_data["nik"], authorisation=form.cleaned_data["izin"],
+                                           outcome=Outcome(form.cleaned_data["hasil"]), kecocokan=form.kecocokan(),
+                                           **common)
         else:
-            outcome = lookup_record_manual(outcome=Outcome(form.cleaned_data["hasil"]),  # type: ignore[arg-type]
-                                           kecocokan=form.kecocokan(), **common)
-    if outcome is not None:
+            record_form = form
+        form = ManualAuthoriseForm()
+    else:
+        form = ManualAuthoriseForm(post)
+        if form.is_valid():
+            outcome = lookup_authorise_manual(nik=form.cleaned_data["nik"], **_override(form),
+                                              **common)
+            if outcome.authorisation:
+                record_form = ManualForm(initial={"nik": outcome.check.nik if outcome.check else "",
+                                                  "izin": outcome.authorisation})
+    if outcome is not None and post is not None and isinstance(form, LookupForm | ManualAuthoriseForm):
         # A written reason answers one refusal: the next page starts without it.
-        data = request.POST.copy()
+        data = post.copy()
         data["alasan_lewati"] = ""
         data["token_lewati"] = outcome.override_token
         form.data = data
     context = {
-        "permohonan": permohonan, "form": form, "outcome": outcome, "mode": mode, "is_open": is_open,
-        "gate": dukcapil_gate(user=user), "quota": outcome.quota if outcome and outcome.quota else quota_state(),
-        "fields": FIELDS,
+        "permohonan": permohonan, "form": form, "record_form": record_form, "outcome": outcome, "mode": mode,
+        "is_open": is_open, "gate": dukcapil_gate(user=user),
+        "quota": outcome.quota if outcome and outcome.quota else quota_state(),
         "rows": _rows(form, outcome),
     }
     response = render(request, "layanan/periksa.html", context, status=200)
@@ -98,7 +117,12 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _rows(form: LookupForm | ManualForm, outcome: LookupOutcome | None) -> list[object]:
+def _override(form: LookupForm | ManualAuthoriseForm) -> dict[str, Any]:
+    return {"override_reason": form.cleaned_data.get("alasan_lewati", ""),
+            "override_token": form.cleaned_data.get("token_lewati", "")}
+
+
+def _rows(form: LookupForm | ManualAuthoriseForm | ManualForm, outcome: LookupOutcome | None) -> list[object]:
     if not isinstance(form, LookupForm) or outcome is None or outcome.result is None:
         return []
     if outcome.result.elemen is None:

@@ -49,6 +49,7 @@ def _canonical(entry: AuditEntry) -> bytes:
         "nik_masked": entry.nik_masked,
         "kecocokan": entry.kecocokan,
         "alasan": entry.alasan,
+        "rujukan": entry.rujukan,
         "prev_hash": entry.prev_hash,
     }
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
@@ -70,6 +71,7 @@ def audit_append(
     nik: str = "",
     kecocokan: dict[str, bool | None] | None = None,
     alasan: str = "",
+    rujukan: int | None = None,
 ) -> AuditEntry:
     """Append one row to the chain; serialised by a lock on the head row."""
     with transaction.atomic():
@@ -89,6 +91,7 @@ def audit_append(
             nik_masked=nik_mask(nik) if nik else "",
             kecocokan=kecocokan or {},
             alasan=alasan,
+            rujukan=rujukan,
             prev_hash=head.head_hash,
         )
         entry.row_hash = row_hash(entry)

@@ -47,16 +47,23 @@ class LookupForm(forms.Form):
 MATCH_CHOICES = [("", "(tidak diperiksa)"), ("1", "Sesuai"), ("0", "Tidak Sesuai")]
 
 
-class ManualForm(forms.Form):
-    """Manual mode: the officer records the outcome and per-field result read in Dukcapil's portal."""
+class ManualAuthoriseForm(forms.Form):
+    """Manual mode, step 1: the NIK to be looked up in Dukcapil's portal, before anything is opened."""
 
     nik = forms.CharField(label="NIK pemohon", max_length=20, widget=forms.TextInput(attrs=NIK_ATTRS))
+    alasan_lewati = LookupForm.base_fields["alasan_lewati"]
+    token_lewati = LookupForm.base_fields["token_lewati"]
+
+
+class ManualForm(forms.Form):
+    """Manual mode, step 2: the outcome and per-field result the officer read in Dukcapil's portal."""
+
+    nik = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    izin = forms.CharField(widget=forms.HiddenInput, max_length=80)
     hasil = forms.ChoiceField(
         label="Hasil di portal web Dukcapil",
         choices=[(o.value, o.label) for o in Outcome if o.is_dukcapil_answer],
     )
-    alasan_lewati = LookupForm.base_fields["alasan_lewati"]
-    token_lewati = LookupForm.base_fields["token_lewati"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

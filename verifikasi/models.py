@@ -102,7 +102,8 @@ class ModeAkses(models.Model):
 
 class Kind(models.TextChoices):
     LOOKUP = "lookup", "Permintaan ke Dukcapil"
-    MANUAL = "manual", "Pencatatan manual (portal web Dukcapil)"
+    IZIN = "izin", "Izin pemeriksaan manual (sebelum membuka portal web Dukcapil)"
+    MANUAL = "manual", "Pencatatan hasil manual (portal web Dukcapil)"
     REFUSAL = "refusal", "Ditolak portal"
     OVERRIDE = "override", "Penolakan dilewati dengan alasan"
     ADMIN = "admin", "Tindakan admin"
@@ -124,6 +125,7 @@ class AuditEntry(models.Model):
     nik_masked = models.CharField("NIK (disamarkan)", max_length=16, blank=True)
     kecocokan = models.JSONField("kecocokan per elemen", default=dict, blank=True)
     alasan = models.TextField(blank=True)
+    rujukan = models.PositiveBigIntegerField("merujuk baris", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64)
 

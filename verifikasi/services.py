@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -23,7 +24,7 @@ from .client import ClientConfig, GatewayFault, nik_lookup
 from .compare import FieldMatch, Stated, compare
 from .elements import LookupResult, Outcome
 from .guard import MIN_OVERRIDE_REASON, guard_check, guard_lock, guard_override_token, guard_record
-from .models import AuditEntry, Kind, Mode, ModeAkses
+from .models import AuditEntry, AuditHead, Kind, Mode, ModeAkses
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
 
@@ -37,6 +38,7 @@ class LookupOutcome:
     refusals: tuple[str, ...] = ()
     overridable: bool = False  # refused by the enumeration guard only
     override_token: str = ""  # binds a written override to this refusal
+    authorisation: str = ""  # manual mode: step 1's grant, which step 2 records against
     check: NikCheck | None = None
     result: LookupResult | None = None
     matches: tuple[FieldMatch, ...] = ()
@@ -80,7 +82,8 @@ _NIK = re.compile(r"[0-9]{16}")
 
 def _other_nik_in_request(who: _Who, nik: str) -> str:
     """A service request is for one applicant: a second, different NIK is refused."""
-    checked = AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.LOOKUP, Kind.MANUAL))
+    checked = AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref,
+                                        jenis__in=(Kind.LOOKUP, Kind.IZIN, Kind.MANUAL))
     if checked.exclude(nik_hmac=nik_hmac(nik)).exists():
         return ("Permohonan ini sudah dipakai untuk NIK pemohon lain. Setiap pemohon memerlukan "
                 "permohonan sendiri: selesaikan yang ini dan buka permohonan baru.")
@@ -174,14 +177,22 @@ def lookup_perform(
                          warnings=check.warnings)
 
 
-def lookup_record_manual(
-    *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str, outcome: Outcome,
-    kecocokan: dict[str, bool | None], override_reason: str = "", override_token: str = "",
-) -> LookupOutcome:
-    """Record what the officer read in Dukcapil's own web portal (manual mode, before the PoC).
+def _authorisation(entry: AuditEntry) -> str:
+    mac = hmac.new(settings.AUDIT_HMAC_KEY.encode(),
+                   f"izin:{entry.seq}:{entry.nik_hmac}:{entry.operator_id}:{entry.permohonan_ref}".encode(),
+                   "sha256").hexdigest()[:32]
+    return f"{entry.seq}.{mac}"
 
-    Only the outcome category and per-field Sesuai / Tidak Sesuai are recorded; nothing of
-    the answer is typed in. Same request link, quota count, guard and audit as a lookup.
+
+def lookup_authorise_manual(
+    *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str,
+    override_reason: str = "", override_token: str = "",
+) -> LookupOutcome:
+    """Manual mode, step 1, before the officer opens Dukcapil's own web portal (before the PoC).
+
+    The same gate, NIK check, request link, enumeration guard, quota count and audit as a
+    connected lookup, so that what the guard or the quota refuses is never looked up at all.
+    Returns the authorisation that step 2 records its result against.
     """
     nik = nik.strip()
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
@@ -190,10 +201,41 @@ def lookup_record_manual(
     if refusal is not None:
         return refusal
     check = nik_check(nik)
-    if outcome != Outcome.FOUND:
-        kecocokan = {}
-    entry = who.audit(jenis=Kind.MANUAL, nik=check.nik, outcome=outcome.value, kecocokan=kecocokan)
+    entry = who.audit(jenis=Kind.IZIN, nik=check.nik)
+    return LookupOutcome(check=check, audit=entry, quota=quota_state(), warnings=check.warnings,
+                         authorisation=_authorisation(entry))
+
+
+def lookup_record_manual(
+    *, operator: User, client_ip: str | None, permohonan_ref: str, nik: str, authorisation: str,
+    outcome: Outcome, kecocokan: dict[str, bool | None],
+) -> LookupOutcome:
+    """Manual mode, step 2: record what the officer read in Dukcapil's portal, once per authorisation.
+
+    Only the outcome category and per-field Sesuai / Tidak Sesuai are recorded; nothing of
+    the answer is typed in. The quota and the guard were settled by step 1.
+    """
+    nik = nik.strip()
+    who = _Who(operator, client_ip, permohonan_ref, mode_current())
+    seq_text, _, _ = authorisation.partition(".")
+    refused = LookupOutcome(refusals=("Izin pemeriksaan tidak sah atau hasilnya sudah dicatat. "
+                                      "Mulai lagi dari meminta izin pemeriksaan.",))
+    if not seq_text.isascii() or not seq_text.isdigit():
+        return refused
+    with transaction.atomic():
+        AuditHead.objects.select_for_update().get_or_create(pk=1)  # one recording per authorisation
+        granted = AuditEntry.objects.filter(
+            seq=int(seq_text), jenis=Kind.IZIN, operator_id=operator.pk, permohonan_ref=permohonan_ref,
+            nik_hmac=nik_hmac(nik) if _NIK.fullmatch(nik) else "-",
+        ).first()
+        if (granted is None or not hmac.compare_digest(_authorisation(granted), authorisation)
+                or AuditEntry.objects.filter(jenis=Kind.MANUAL, rujukan=granted.seq).exists()):
+            return refused
+        if outcome != Outcome.FOUND:
+            kecocokan = {}
+        entry = who.audit(jenis=Kind.MANUAL, nik=nik, outcome=outcome.value, kecocokan=kecocokan,
+                          rujukan=granted.seq)
     if outcome.stops_lookups:
         DukcapilStop.objects.create(alasan=f"Portal web Dukcapil menjawab: {outcome.label}", kode=outcome.value)
-    return LookupOutcome(check=check, result=LookupResult(outcome=outcome, message=outcome.label),
-                         audit=entry, quota=quota_state(), warnings=check.warnings)
+    return LookupOutcome(check=nik_check(nik), result=LookupResult(outcome=outcome, message=outcome.label),
+                         audit=entry, quota=quota_state())

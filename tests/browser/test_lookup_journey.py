@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from akun.models import User
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import head_with_sptjm
 from verifikasi.models import AuditEntry, Mode, ModeAkses
 from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, make_server, person
@@ -76,3 +77,26 @@ def test_it_refuses_the_lookup_of_an_officer_without_nda(
     expect(result).to_contain_text("Ditolak sebelum dikirim")
     expect(result).to_contain_text("NDA")
     expect(result).not_to_contain_text("Data Ditemukan")
+
+
+def test_it_walks_the_manual_mode_before_the_poc(
+    page: Page, ready_petugas: User, otp_device: Callable[[User], TOTPDevice], log_in: Callable[..., None],
+) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
+    log_in(ready_petugas, otp_device(ready_petugas))
+    _open_request(page)
+    expect(page.get_by_text("Mode akses:")).to_be_visible()
+    expect(page.locator("#kuota")).to_contain_text("200 tersisa")
+    page.get_by_label("NIK pemohon").fill(NIK_FOUND[0])
+    page.get_by_role("button", name="Minta izin pemeriksaan").click()
+    expect(page.locator("#hasil")).to_contain_text("Izin pemeriksaan diberikan")
+    expect(page.locator("#kuota")).to_contain_text("199 tersisa")
+    page.get_by_label("Hasil di portal web Dukcapil").select_option("01")
+    page.get_by_role("group", name="Nama Lengkap").get_by_label("Sesuai", exact=True).check()
+    page.get_by_role("group", name="Alamat Sekarang").get_by_label("Tidak Sesuai").check()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "manual_step_2.png"), full_page=True)
+    page.get_by_role("button", name="Catat hasil").click()
+    expect(page.locator("#hasil")).to_contain_text("Hasil dari portal web Dukcapil telah dicatat")
+    entry = AuditEntry.objects.get(jenis="manual")
+    assert entry.kecocokan["nama_lengkap"] is True and entry.kecocokan["alamat"] is False

@@ -12,7 +12,7 @@ from tests.conftest import verified_client
 from verifikasi.compare import Stated
 from verifikasi.elements import Outcome
 from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
-from verifikasi.services import lookup_perform, lookup_record_manual
+from verifikasi.services import lookup_authorise_manual, lookup_perform, lookup_record_manual
 from verifikasi.simulator import (
     NIK_DECEASED,
     NIK_DUPLICATE,
@@ -140,15 +140,50 @@ def test_it_refuses_an_officer_without_nda_before_anything_is_sent(connected, pe
     assert AuditEntry.objects.get().jenis == Kind.REFUSAL
 
 
-def test_it_records_a_manual_lookup_without_any_answer_value(ready_petugas) -> None:
+def _authorise(user, nik, ref="P-1", **kwargs):
+    return lookup_authorise_manual(operator=user, client_ip="127.0.0.1", permohonan_ref=ref, nik=nik, **kwargs)
+
+
+def _record(user, nik, authorisation, ref="P-1", outcome=Outcome.FOUND, kecocokan=None):
+    return lookup_record_manual(operator=user, client_ip="127.0.0.1", permohonan_ref=ref, nik=nik,
+                                authorisation=authorisation, outcome=outcome,
+                                kecocokan=kecocokan or {"nama_lengkap": True, "alamat": False})
+
+
+def test_it_authorises_a_manual_lookup_before_recording_its_result(ready_petugas) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
-    result = lookup_record_manual(operator=ready_petugas, client_ip="127.0.0.1", permohonan_ref="P-1",
-                                  nik=NIK_FOUND[0], outcome=Outcome.FOUND,
-                                  kecocokan={"nama_lengkap": True, "alamat": False})
+    granted = _authorise(ready_petugas, NIK_FOUND[0])
+    assert not granted.refused and granted.authorisation and granted.quota is not None
+    assert granted.quota.terpakai == 1  # counted before the officer opens Dukcapil's portal
+    result = _record(ready_petugas, NIK_FOUND[0], granted.authorisation)
     assert not result.refused
-    entry = AuditEntry.objects.get()
-    assert (entry.jenis, entry.mode, entry.outcome) == (Kind.MANUAL, Mode.MANUAL, "01")
-    assert entry.kecocokan == {"nama_lengkap": True, "alamat": False}
+    izin, manual = AuditEntry.objects.order_by("seq")
+    assert (izin.jenis, manual.jenis, manual.mode, manual.outcome) == (Kind.IZIN, Kind.MANUAL, Mode.MANUAL, "01")
+    assert manual.rujukan == izin.seq
+    assert manual.kecocokan == {"nama_lengkap": True, "alamat": False}
+
+
+def test_it_records_a_manual_result_once_per_authorisation(ready_petugas) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
+    granted = _authorise(ready_petugas, NIK_FOUND[0])
+    assert not _record(ready_petugas, NIK_FOUND[0], granted.authorisation).refused
+    assert _record(ready_petugas, NIK_FOUND[0], granted.authorisation).refused
+    assert _record(ready_petugas, NIK_FOUND[2], granted.authorisation).refused  # another NIK
+    forged = granted.authorisation.split(".")[0] + ".0123456789abcdef0123456789abcdef"
+    assert _record(ready_petugas, NIK_FOUND[0], forged).refused
+    assert AuditEntry.objects.filter(jenis=Kind.MANUAL).count() == 1
+
+
+def test_the_guard_refuses_a_manual_lookup_before_it_happens(ready_petugas, settings) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
+    settings.DUKCAPIL_DAILY_QUOTA = 1
+    settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 0
+    base = NIK_FOUND[0]
+    _authorise(ready_petugas, base, ref="P-A")
+    near = _authorise(ready_petugas, base[:12] + f"{int(base[12:]) + 1:04d}", ref="P-B")
+    assert near.refused and not near.authorisation
+    spent = _authorise(ready_petugas, NIK_FOUND[2], ref="P-C")
+    assert spent.refusals == ("Kuota akses hari ini telah habis",) and not spent.authorisation
 
 
 def test_the_counter_page_shows_the_side_by_side_result_and_is_not_cached(connected, ready_petugas) -> None:
@@ -165,18 +200,21 @@ def test_the_counter_page_shows_the_side_by_side_result_and_is_not_cached(connec
     assert AuditEntry.objects.get(jenis=Kind.LOOKUP).permohonan_ref == permohonan.nomor
 
 
-def test_the_counter_page_records_a_manual_result_and_says_which_mode_is_in_force(ready_petugas) -> None:
+def test_the_counter_page_walks_the_two_manual_steps_and_says_which_mode_is_in_force(ready_petugas) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.PELATIHAN)
     client = verified_client(ready_petugas)
     url = reverse("layanan:periksa", args=[permohonan.pk])
     page = client.get(url).content.decode()
-    assert "Manual (petugas membaca portal web Dukcapil)" in page and "Catat hasil" in page
-    response = client.post(url, {"nik": NIK_FOUND[0], "hasil": "01", "cocok_nama_lengkap": "1",
+    assert "Manual (petugas membaca portal web Dukcapil)" in page and "Minta izin pemeriksaan" in page
+    granted = client.post(url, {"nik": NIK_FOUND[0]}).content.decode()
+    assert "Izin pemeriksaan diberikan" in granted and "Catat hasil" in granted
+    izin = granted.split('name="izin" value="')[1].split('"')[0]
+    response = client.post(url, {"nik": NIK_FOUND[0], "izin": izin, "hasil": "01", "cocok_nama_lengkap": "1",
                                  "cocok_alamat": "0"})
     assert "Hasil dari portal web Dukcapil telah dicatat" in response.content.decode()
-    entry = AuditEntry.objects.get()
-    assert (entry.jenis, entry.outcome, entry.permohonan_ref) == (Kind.MANUAL, "01", permohonan.nomor)
+    entry = AuditEntry.objects.get(jenis=Kind.MANUAL)
+    assert (entry.outcome, entry.permohonan_ref) == ("01", permohonan.nomor)
     assert entry.kecocokan["nama_lengkap"] is True and entry.kecocokan["alamat"] is False
 
 
