@@ -139,7 +139,10 @@ class DukcapilStopAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cabut penghentian (kredensial sudah diperbaiki)")
     def clear(self, request: HttpRequest, queryset: QuerySet[DukcapilStop]) -> None:
-        count = queryset.filter(dicabut_pada__isnull=True).update(
-            dicabut_oleh=request.user, dicabut_pada=timezone.now()
-        )
+        count = 0
+        for stop in queryset.filter(dicabut_pada__isnull=True):
+            stop.dicabut_oleh = request.user  # type: ignore[assignment]
+            stop.dicabut_pada = timezone.now()
+            stop.save(update_fields=["dicabut_oleh", "dicabut_pada"])  # signals: the audit trail records it
+            count += 1
         self.message_user(request, f"{count} penghentian dicabut; akses Dukcapil dibuka kembali.", messages.SUCCESS)

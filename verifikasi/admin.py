@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .models import AuditEntry, ModeAkses, QuotaAlert
+from .audit import audit_append
+from .models import AuditEntry, Kind, Mode, ModeAkses, QuotaAlert
 
 CSV_COLUMNS = ("seq", "waktu", "operator_username", "client_ip", "permohonan_ref", "jenis", "mode", "outcome",
                "nik_masked", "nik_hmac", "kecocokan", "alasan", "prev_hash", "row_hash")
@@ -74,3 +75,6 @@ class ModeAksesAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ModeAkses, form: object, change: bool) -> None:
         obj.diubah_oleh = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)  # type: ignore[arg-type]
+        audit_append(operator_id=request.user.pk, operator_username=request.user.get_username(),
+                     client_ip=request.META.get("REMOTE_ADDR"), permohonan_ref="-", jenis=Kind.ADMIN,
+                     mode=Mode(obj.mode), alasan=f"Mode akses diubah menjadi: {obj.get_mode_display()}")

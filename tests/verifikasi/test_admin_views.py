@@ -90,3 +90,16 @@ def test_the_daily_tasks_publish_the_head_and_purge_old_traces(admin_user, setti
     audit_head_publish()
     assert "1 baris" in mail.outbox[-1].body
     assert guard_traces_purge() == 0
+
+
+def test_switching_the_mode_and_clearing_a_stop_are_audited(admin_user, settings) -> None:
+    from akun.models import DukcapilStop
+
+    settings.DUKCAPIL_NIK_URL = "http://127.0.0.1:9/call_nik"
+    client = verified_client(admin_user)
+    client.post("/kelola/verifikasi/modeakses/add/", {"mode": "terhubung"})
+    stop = DukcapilStop.objects.create(alasan="Dukcapil menjawab: Gagal Login", kode="03")
+    client.post("/kelola/akun/dukcapilstop/", {"action": "clear", "_selected_action": [stop.pk]})
+    rows = list(AuditEntry.objects.filter(jenis=Kind.ADMIN).order_by("seq").values_list("alasan", flat=True))
+    assert rows[0] == "Mode akses diubah menjadi: Terhubung (portal mengirim permintaan ke gateway Dukcapil)"
+    assert rows[1].startswith("Penghentian akses Dukcapil dicabut (kode 03)")
