@@ -108,7 +108,7 @@ def periksa(request: HttpRequest, pk: int) -> HttpResponse:
         form.data = data
     context = {
         "permohonan": permohonan, "form": form, "record_form": record_form, "outcome": outcome, "mode": mode,
-        "is_open": is_open, "gate": dukcapil_gate(user=user),
+        "is_open": is_open, "gate": outcome.gate if outcome and outcome.gate else dukcapil_gate(user=user),
         "quota": outcome.quota if outcome and outcome.quota else quota_state(),
         "rows": _rows(form, outcome),
     }

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from akun.gate import dukcapil_gate
+from akun.gate import GateDecision, dukcapil_gate
 from akun.models import DukcapilStop, User
 
 from .audit import audit_append, nik_hmac
@@ -45,6 +45,7 @@ class LookupOutcome:
     quota: QuotaState | None = None
     audit: AuditEntry | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    gate: GateDecision | None = None  # the gate's decision, for the page's status card
 
     @property
     def refused(self) -> bool:
@@ -91,14 +92,14 @@ def _other_nik_in_request(who: _Who, nik: str) -> str:
 
 
 def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str,
-               expected_mode: Mode) -> LookupOutcome | None:
-    """Everything before a request may leave; returns the refusal, or None to go on (quota spent)."""
+               expected_mode: Mode) -> LookupOutcome | QuotaState:
+    """Everything before a request may leave: the refusal, or the quota state after this one was counted."""
     if not who.permohonan_ref:
         return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
     gate = dukcapil_gate(user=who.operator)
     if not gate.allowed:
         who.audit(jenis=Kind.REFUSAL, nik=nik if _NIK.fullmatch(nik) else "", alasan=" ".join(gate.reasons))
-        return LookupOutcome(refusals=gate.reasons)
+        return LookupOutcome(refusals=gate.reasons, gate=gate)
     if who.mode != expected_mode:
         reason = f"Mode akses yang berlaku: {who.mode.label}. Muat ulang halaman."
         who.audit(jenis=Kind.REFUSAL, nik=nik if _NIK.fullmatch(nik) else "", alasan=reason)
@@ -129,12 +130,12 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
             who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
                       alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
         try:
-            quota_spend(operator_id=who.operator.pk)
+            spent = quota_spend(operator_id=who.operator.pk)
         except QuotaRefused as refused:
             entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
             return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
         guard_record(operator_id=who.operator.pk, nik=check.nik)
-    return None
+    return spent
 
 
 def lookup_perform(
@@ -153,10 +154,10 @@ def lookup_perform(
     except ImproperlyConfigured:
         return LookupOutcome(refusals=("Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin.",))
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
-    refusal = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
-                         expected_mode=Mode.TERHUBUNG)
-    if refusal is not None:
-        return refusal
+    spent = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
+                       expected_mode=Mode.TERHUBUNG)
+    if isinstance(spent, LookupOutcome):
+        return spent
     check = nik_check(nik)
     try:
         result = nik_lookup(nik=check.nik, config=config)
@@ -173,8 +174,8 @@ def lookup_perform(
     entry = who.audit(jenis=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
                       kecocokan={m.key: m.match for m in matches},
                       alasan=result.detail if result.outcome == Outcome.GATEWAY_FAULT else "")
-    return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=quota_state(),
-                         warnings=check.warnings)
+    return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=spent,
+                         gate=None if result.outcome.stops_lookups else GateDecision(()), warnings=check.warnings)
 
 
 def _authorisation(entry: AuditEntry) -> str:
@@ -196,13 +197,13 @@ def lookup_authorise_manual(
     """
     nik = nik.strip()
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
-    refusal = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
-                         expected_mode=Mode.MANUAL)
-    if refusal is not None:
-        return refusal
+    spent = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
+                       expected_mode=Mode.MANUAL)
+    if isinstance(spent, LookupOutcome):
+        return spent
     check = nik_check(nik)
     entry = who.audit(jenis=Kind.IZIN, nik=check.nik)
-    return LookupOutcome(check=check, audit=entry, quota=quota_state(), warnings=check.warnings,
+    return LookupOutcome(check=check, audit=entry, quota=spent, gate=GateDecision(()), warnings=check.warnings,
                          authorisation=_authorisation(entry))
 
 
