@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.sessions.models import Session
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -62,6 +64,8 @@ class OperatorAdmin(UserAdmin):
 
 
 class StatementAdmin(admin.ModelAdmin):
+    # A plain file input: the scan has no public URL to link to; "Unduh PDF" is the way in.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     readonly_fields = ("diverifikasi_oleh", "diverifikasi_pada", "dibuat_pada", "unduh")
     actions = ["verify"]
     person_field = ""

@@ -300,3 +300,16 @@ def test_it_creates_a_new_operator_with_a_valid_record(admin_user: User) -> None
     created = User.objects.get(username="operatorbaru")
     assert created.has_perm("akun.akses_loket")
     assert created.nik == VALID_NIK
+
+
+def test_it_keeps_the_scan_when_a_change_uploads_none(ready_petugas: User, admin_user: User) -> None:
+    nda = Nda.objects.get(operator=ready_petugas)
+    before = nda.berkas.name
+    page = verified_client(admin_user).get(f"/kelola/akun/nda/{nda.pk}/change/").content.decode()
+    assert f'href="{before}"' not in page  # no link to a URL that does not exist; "Unduh PDF" instead
+    response = verified_client(admin_user).post(
+        f"/kelola/akun/nda/{nda.pk}/change/", {"operator": ready_petugas.pk, "tanggal_tanda_tangan": "2025-09-17"}
+    )
+    assert response.status_code == 302
+    nda.refresh_from_db()
+    assert nda.berkas.name == before and nda.verified
