@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .audit import audit_append
+from .elements import Outcome
 from .models import AuditEntry, Kind, Mode, ModeAkses, QuotaAlert
 
 CSV_COLUMNS = ("seq", "waktu", "operator_username", "client_ip", "permohonan_ref", "jenis", "mode", "outcome",
@@ -24,7 +25,7 @@ def _cell(value: object) -> str:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("seq", "waktu", "operator_username", "permohonan_ref", "jenis", "mode", "outcome", "nik_masked")
+    list_display = ("seq", "waktu", "operator_username", "permohonan_ref", "jenis", "mode", "hasil", "nik_masked")
     list_filter = ("jenis", "mode", "outcome", "waktu")
     search_fields = ("operator_username", "permohonan_ref", "nik_masked")
     date_hierarchy = "waktu"
@@ -38,6 +39,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description="kategori hasil", ordering="outcome")
+    def hasil(self, entry: AuditEntry) -> str:
+        if not entry.outcome:
+            return "-"
+        try:
+            return f"{entry.outcome} · {Outcome(entry.outcome).label}"
+        except ValueError:
+            return entry.outcome
 
     @admin.action(description="Ekspor CSV untuk evaluasi Dukcapil (PKS Pasal 8 ayat 3)")
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEntry]) -> HttpResponse:
