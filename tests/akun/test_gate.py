@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 from django.core.files.base import ContentFile
@@ -226,3 +227,11 @@ def test_it_reopens_when_the_admin_clears_the_stop(ready_petugas: User, admin_us
     stop.refresh_from_db()
     assert stop.dicabut_oleh == admin_user
     assert dukcapil_gate(user=ready_petugas).allowed
+
+
+def test_it_decides_in_one_query_once_the_permissions_are_loaded(
+    ready_petugas: User, django_assert_num_queries: Callable[[int], AbstractContextManager[object]]
+) -> None:
+    assert ready_petugas.has_perm("akun.akses_dukcapil")
+    with django_assert_num_queries(1):
+        assert dukcapil_gate(user=ready_petugas).allowed
