@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -83,43 +84,74 @@ def _birth_index(nik: str) -> int:
     return (int(nik[10:12]) * 12 + int(nik[8:10]) - 1) * 31 + day - 1
 
 
+@dataclass(frozen=True)
+class _Findings:
+    too_soon: bool
+    repeat: bool
+    near: bool
+    sweep: bool
+    stale: bool  # traces older than the window are still there
+
+
+def _db_time(value: dt.datetime) -> Any:
+    """A time as the database compares it, the way the ORM adapts it (SQLite: UTC text)."""
+    return GuardTrace._meta.get_field("waktu").get_db_prep_value(value, connection)
+
+
+def _findings(*, operator_id: int, nik: str, now: dt.datetime) -> _Findings:
+    """Every test of the guard in one statement (it runs, locked, before every lookup)."""
+    serial, prefix, distance = int(nik[12:]), _prefix_hmac(nik), settings.ENUM_GUARD_NEAR_DISTANCE
+    recent = _db_time(now - dt.timedelta(minutes=settings.ENUM_GUARD_WINDOW_MINUTES))
+    birth, days = _birth_index(nik), settings.ENUM_GUARD_NEAR_DAYS
+    table = connection.ops.quote_name(GuardTrace._meta.db_table)
+    sql = (
+        # The operator's newest trace is closer than the minimum interval.
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE operator_id = %s AND waktu > %s), "  # noqa: S608
+        # The same NIK within the repeat window.
+        f"EXISTS (SELECT 1 FROM {table} WHERE prefix_hmac = %s AND serial = %s AND waktu >= %s), "
+        # Another serial of the same prefix within the near distance, in the window.
+        f"EXISTS (SELECT 1 FROM {table} WHERE prefix_hmac = %s AND waktu >= %s AND serial >= %s AND serial <= %s "
+        f"AND NOT (serial = %s)), "
+        # Same district, sex and serial, birth dates close, in the window; not this very NIK.
+        f"EXISTS (SELECT 1 FROM {table} WHERE pola_hmac = %s AND waktu >= %s AND lahir >= %s AND lahir <= %s "
+        f"AND NOT (prefix_hmac = %s AND serial = %s)), "
+        f"EXISTS (SELECT 1 FROM {table} WHERE waktu < %s)"
+    )
+    params = [
+        operator_id, _db_time(now - dt.timedelta(seconds=settings.ENUM_GUARD_MIN_INTERVAL_SECONDS)),
+        prefix, serial, _db_time(now - dt.timedelta(minutes=settings.ENUM_GUARD_REPEAT_MINUTES)),
+        prefix, recent, serial - distance, serial + distance, serial,
+        _pattern_hmac(nik), recent, birth - days, birth + days, prefix, serial,
+        _db_time(_window_start(now)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _Findings(*(bool(value) for value in cursor.fetchone()))
+
+
 def guard_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> GuardDecision:
     """Every reason to refuse this lookup now; empty when it may go."""
     now = now or timezone.now()
-    guard_purge(now=now)
+    findings = _findings(operator_id=operator_id, nik=nik, now=now)
+    if findings.stale:
+        guard_purge(now=now)
     found: list[tuple[str, str]] = []
-    serial = int(nik[12:])
-    interval = dt.timedelta(seconds=settings.ENUM_GUARD_MIN_INTERVAL_SECONDS)
-    last = GuardTrace.objects.filter(operator_id=operator_id).order_by("-waktu").first()
-    if last is not None and now - last.waktu < interval:
-        seconds = int((now - last.waktu).total_seconds())
+    if findings.too_soon:
+        last = GuardTrace.objects.filter(operator_id=operator_id).order_by("-waktu").first()
+        seconds = int((now - last.waktu).total_seconds()) if last is not None else 0
         found.append(("interval", f"Permintaan terlalu cepat: {seconds} detik setelah permintaan Anda sebelumnya "
                                   f"(minimal {settings.ENUM_GUARD_MIN_INTERVAL_SECONDS} detik)."))
-    same_prefix = GuardTrace.objects.filter(prefix_hmac=_prefix_hmac(nik))
-    repeat_since = now - dt.timedelta(minutes=settings.ENUM_GUARD_REPEAT_MINUTES)
-    if same_prefix.filter(serial=serial, waktu__gte=repeat_since).exists():
+    if findings.repeat:
         found.append(("repeat", f"NIK yang sama sudah diperiksa dalam {settings.ENUM_GUARD_REPEAT_MINUTES} menit "
                                 "terakhir."))
-    recent = now - dt.timedelta(minutes=settings.ENUM_GUARD_WINDOW_MINUTES)
-    distance = settings.ENUM_GUARD_NEAR_DISTANCE
-    if (
-        same_prefix.filter(waktu__gte=recent, serial__gte=serial - distance, serial__lte=serial + distance)
-        .exclude(serial=serial)
-        .exists()
-    ):
-        found.append(("near", f"NIK berdekatan (selisih nomor urut ≤ {distance}) dengan NIK yang diperiksa dalam "
-                              f"{settings.ENUM_GUARD_WINDOW_MINUTES} menit terakhir: pola berurutan tidak "
-                              "diperbolehkan."))
-    days, birth = settings.ENUM_GUARD_NEAR_DAYS, _birth_index(nik)
-    if (
-        GuardTrace.objects.filter(pola_hmac=_pattern_hmac(nik), waktu__gte=recent,
-                                  lahir__gte=birth - days, lahir__lte=birth + days)
-        .exclude(prefix_hmac=_prefix_hmac(nik), serial=serial)
-        .exists()
-    ):
+    if findings.near:
+        found.append(("near", f"NIK berdekatan (selisih nomor urut ≤ {settings.ENUM_GUARD_NEAR_DISTANCE}) dengan NIK "
+                              f"yang diperiksa dalam {settings.ENUM_GUARD_WINDOW_MINUTES} menit terakhir: pola "
+                              "berurutan tidak diperbolehkan."))
+    if findings.sweep:
         found.append(("sweep", f"NIK berpola: kecamatan dan nomor urut sama dengan NIK yang diperiksa dalam "
                                f"{settings.ENUM_GUARD_WINDOW_MINUTES} menit terakhir, tanggal lahir berselisih ≤ "
-                               f"{days} hari."))
+                               f"{settings.ENUM_GUARD_NEAR_DAYS} hari."))
     return GuardDecision(tuple(text for _, text in found), tuple(kind for kind, _ in found))
 
 
@@ -129,7 +161,12 @@ def guard_override_token(*, nik: str, decision: GuardDecision) -> str:
 
 
 def guard_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:
-    GuardTrace.objects.create(
-        operator_id=operator_id, waktu=now or timezone.now(), prefix_hmac=_prefix_hmac(nik), serial=int(nik[12:]),
-        pola_hmac=_pattern_hmac(nik), lahir=_birth_index(nik),
-    )
+    """Keep what the guard needs about this lookup (one plain INSERT: it runs on every lookup)."""
+    table = connection.ops.quote_name(GuardTrace._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (operator_id, waktu, prefix_hmac, serial, pola_hmac, lahir) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [operator_id, _db_time(now or timezone.now()), _prefix_hmac(nik), int(nik[12:]), _pattern_hmac(nik),
+             _birth_index(nik)],
+        )

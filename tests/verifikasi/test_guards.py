@@ -118,3 +118,30 @@ def test_it_lets_distant_birth_dates_and_other_districts_through(petugas, kepala
     assert guard_check(operator_id=petugas.pk, nik="3303010105900001").allowed  # a month apart
     assert guard_check(operator_id=petugas.pk, nik="3303020304900001").allowed  # another district
     assert guard_check(operator_id=petugas.pk, nik="3303014304900001").allowed  # a woman, not a man
+
+
+@pytest.mark.django_db
+def test_it_counts_the_minimum_interval_to_the_microsecond(petugas, settings) -> None:
+    settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 20
+    now = timezone.now()
+    guard_record(operator_id=petugas.pk, nik="3172015505900001", now=now - dt.timedelta(seconds=20))
+    assert guard_check(operator_id=petugas.pk, nik=NIK, now=now).allowed
+    refused = guard_check(operator_id=petugas.pk, nik=NIK, now=now - dt.timedelta(microseconds=1))
+    assert refused.kinds == ("interval",) and "19 detik" in refused.reasons[0]
+
+
+@pytest.mark.django_db
+def test_a_check_forgets_the_traces_outside_the_window(petugas, kepala) -> None:
+    now = timezone.now()
+    guard_record(operator_id=kepala.pk, nik=NIK, now=now - dt.timedelta(minutes=120))
+    guard_record(operator_id=kepala.pk, nik=_near(200), now=now - dt.timedelta(minutes=1))
+    assert guard_check(operator_id=petugas.pk, nik=_near(900), now=now).allowed
+    assert GuardTrace.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_decides_in_one_statement(petugas, kepala, django_assert_num_queries) -> None:
+    guard_record(operator_id=kepala.pk, nik=_near(100))
+    with django_assert_num_queries(1):
+        decision = guard_check(operator_id=petugas.pk, nik=_near(103))
+    assert decision.kinds == ("near",)
