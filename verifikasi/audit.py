@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEntry, AuditHead, Kind, Mode
@@ -75,9 +75,9 @@ def audit_append(
 ) -> AuditEntry:
     """Append one row to the chain; serialised by a lock on the head row."""
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        count, head_hash = _head_locked()
         entry = AuditEntry(
-            seq=head.count + 1,
+            seq=count + 1,
             waktu=timezone.now(),
             operator_id=operator_id,
             operator_username=operator_username,
@@ -92,14 +92,36 @@ def audit_append(
             kecocokan=kecocokan or {},
             alasan=alasan,
             rujukan=rujukan,
-            prev_hash=head.head_hash,
+            prev_hash=head_hash,
         )
         entry.row_hash = row_hash(entry)
         entry.save()
-        head.count = entry.seq
-        head.head_hash = entry.row_hash
-        head.save(update_fields=["count", "head_hash"])
+        _head_move(count=entry.seq, head_hash=entry.row_hash)
     return entry
+
+
+# The head is read and moved with plain statements: every lookup appends at least once.
+
+def _head_locked() -> tuple[int, str]:
+    """The head's count and hash, its row locked until the transaction ends (SQLite: the
+    transaction itself, IMMEDIATE, holds the database)."""
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q('count')}, head_hash FROM {q(AuditHead._meta.db_table)} "  # noqa: S608
+                       f"WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is None:  # the very first append
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        return head.count, head.head_hash
+    return int(row[0]), str(row[1])
+
+
+def _head_move(*, count: int, head_hash: str) -> None:
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {q(AuditHead._meta.db_table)} SET {q('count')} = %s, head_hash = %s "  # noqa: S608
+                       "WHERE id = 1", [count, head_hash])
 
 
 @dataclass(frozen=True)
