@@ -208,7 +208,6 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # --- Sessions, cookies, login protection ------------------------------------
 SESSION_COOKIE_AGE = 15 * 60  # 15 idle minutes ...
 SESSION_SAVE_EVERY_REQUEST = True  # ... counted from the last request
-SESSION_ENGINE = "akun.sessions"  # Django's database sessions, read and saved with plain statements
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
