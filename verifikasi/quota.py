@@ -83,23 +83,28 @@ def _increment(model: type[QuotaDay] | type[OperatorQuotaDay], *, day: dt.date, 
         where, params = where + " AND operator_id = %s", [*params, operator_id]
     sql = (f"UPDATE {table} SET terpakai = terpakai + 1 WHERE {where} AND (%s = 0 OR terpakai < %s) "  # noqa: S608
            "RETURNING terpakai")
-    for _attempt in range(2):
+
+    def spend() -> int | None:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, limit])
             row = cursor.fetchone()
-        if row is not None:
-            return int(row[0])
-        lookup: dict[str, object] = {"tanggal": day}
-        if operator_id is not None:
-            lookup["operator_id"] = operator_id
-        if model.objects.filter(**lookup).exists():  # type: ignore[misc]
-            return None  # the row is there: the limit is reached
+        return None if row is None else int(row[0])
+
+    used = spend()
+    if used is not None:
+        return used
+    # No row matched: the limit is reached, or the day's row does not exist yet. Make sure it
+    # exists (another process may be creating it right now), then the UPDATE decides alone.
+    lookup: dict[str, object] = {"tanggal": day}
+    if operator_id is not None:
+        lookup["operator_id"] = operator_id
+    if not model.objects.filter(**lookup).exists():  # type: ignore[misc]
         try:
             with transaction.atomic():
                 model.objects.create(**lookup)  # type: ignore[misc]
         except IntegrityError:
-            pass  # another process created the day's row first
-    return None
+            pass  # another process created it first
+    return spend()
 
 
 def quota_spend(*, operator_id: int | None) -> QuotaState:
