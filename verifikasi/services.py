@@ -100,8 +100,9 @@ def _other_nik_in_request(who: _Who, nik: str) -> str:
 
 
 def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str,
-               expected_mode: Mode) -> LookupOutcome | QuotaState:
-    """Everything before a request may leave: the refusal, or the quota state after this one was counted."""
+               expected_mode: Mode) -> LookupOutcome | tuple[NikCheck, QuotaState]:
+    """Everything before a request may leave: the refusal, or the NIK check and the quota state after
+    this request was counted."""
     if not who.permohonan_ref:
         return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
     gate = dukcapil_gate(user=who.operator)
@@ -143,7 +144,7 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
             entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
             return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
         guard_record(operator_id=who.operator.pk, nik=check.nik)
-    return spent
+    return check, spent
 
 
 def lookup_perform(
@@ -162,11 +163,11 @@ def lookup_perform(
     except ImproperlyConfigured:
         return LookupOutcome(refusals=("Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin.",))
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
-    spent = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
-                       expected_mode=Mode.TERHUBUNG)
-    if isinstance(spent, LookupOutcome):
-        return spent
-    check = nik_check(nik)
+    passed = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
+                        expected_mode=Mode.TERHUBUNG)
+    if isinstance(passed, LookupOutcome):
+        return passed
+    check, spent = passed
     try:
         result = nik_lookup(nik=check.nik, config=config)
     except GatewayFault as fault:
@@ -205,11 +206,11 @@ def lookup_authorise_manual(
     """
     nik = nik.strip()
     who = _Who(operator, client_ip, permohonan_ref, mode_current())
-    spent = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
-                       expected_mode=Mode.MANUAL)
-    if isinstance(spent, LookupOutcome):
-        return spent
-    check = nik_check(nik)
+    passed = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
+                        expected_mode=Mode.MANUAL)
+    if isinstance(passed, LookupOutcome):
+        return passed
+    check, spent = passed
     entry = who.audit(jenis=Kind.IZIN, nik=check.nik)
     return LookupOutcome(check=check, audit=entry, quota=spent, gate=GateDecision(()), warnings=check.warnings,
                          authorisation=_authorisation(entry))
