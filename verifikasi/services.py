@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import transaction
 
 from akun.gate import GateDecision, dukcapil_gate
 from akun.models import DukcapilStop, User
@@ -59,12 +59,9 @@ class LookupOutcome:
 
 
 def mode_current() -> Mode:
-    """The access mode in force (one plain SELECT: a lookup request reads it twice)."""
-    table = connection.ops.quote_name(ModeAkses._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT mode FROM {table} ORDER BY id LIMIT 1")  # noqa: S608
-        row = cursor.fetchone()
-    return Mode(row[0]) if row else Mode.MANUAL
+    """The access mode in force; manual until the admin connects the gateway."""
+    row = ModeAkses.objects.values_list("mode", flat=True).first()
+    return Mode(row) if row else Mode.MANUAL
 
 
 @dataclass(frozen=True)
@@ -87,12 +84,11 @@ _NIK = re.compile(r"[0-9]{16}")
 
 def _other_nik_in_request(who: _Who, nik: str) -> str:
     """A service request is for one applicant: a second, different NIK is refused."""
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    with connection.cursor() as cursor:  # plain SQL: this runs before every lookup
-        cursor.execute(f"SELECT 1 FROM {table} WHERE permohonan_ref = %s AND jenis IN (%s, %s, %s) "  # noqa: S608
-                       "AND NOT (nik_hmac = %s) LIMIT 1",
-                       [who.permohonan_ref, Kind.LOOKUP.value, Kind.IZIN.value, Kind.MANUAL.value, nik_hmac(nik)])
-        other = cursor.fetchone() is not None
+    other = (
+        AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.LOOKUP, Kind.IZIN, Kind.MANUAL))
+        .exclude(nik_hmac=nik_hmac(nik))
+        .exists()
+    )
     if other:
         return ("Permohonan ini sudah dipakai untuk NIK pemohon lain. Setiap pemohon memerlukan "
                 "permohonan sendiri: selesaikan yang ini dan buka permohonan baru.")
