@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("kelola/", admin.site.urls),
     path("layanan/", include("layanan.urls")),
+    path("laporan/", include("laporan.urls")),
     path("", include("akun.urls")),
 ]

@@ -177,6 +177,16 @@ def audit_chain_check(
     return ChainReport(count, prev, None)
 
 
+def audit_head_at(moment: dt.datetime) -> tuple[int, str]:
+    """The head as it stood at `moment`: the count and hash of the last row written before it.
+
+    Rows are appended in time order under the head lock, so this is the head a report
+    made at that moment would have published.
+    """
+    last = AuditEntry.objects.filter(waktu__lt=moment).order_by("-seq").values_list("seq", "row_hash").first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
 def audit_head_line() -> str:
     """The line published daily and in the semester report."""
     head = AuditHead.objects.filter(pk=1).first()

@@ -107,6 +107,7 @@ class Kind(models.TextChoices):
     REFUSAL = "refusal", "Ditolak portal"
     OVERRIDE = "override", "Penolakan dilewati dengan alasan"
     ADMIN = "admin", "Tindakan admin"
+    LAPORAN = "laporan", "Laporan semester dibuat (kepala jejak diterbitkan)"
 
 
 class AuditEntry(models.Model):

@@ -245,3 +245,10 @@ def lookup_record_manual(
         DukcapilStop.objects.create(alasan=f"Portal web Dukcapil menjawab: {outcome.label}", kode=outcome.value)
     return LookupOutcome(check=nik_check(nik), result=LookupResult(outcome=outcome, message=outcome.label),
                          audit=entry, quota=quota_state())
+
+
+def report_published_audit(*, user: User, client_ip: str | None, periode: str, head: tuple[int, str]) -> AuditEntry:
+    """Record that a report printing the chain head `head` was made (laporan's one write)."""
+    count, digest = head
+    who = _Who(user, client_ip, "", mode_current())
+    return who.audit(jenis=Kind.LAPORAN, alasan=f"{periode}; kepala jejak dicetak: {count} baris, hash {digest}")

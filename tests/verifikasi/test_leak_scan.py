@@ -155,3 +155,24 @@ def test_an_error_mail_carries_no_value_from_the_failing_frame(connected, ready_
     assert response.status_code == 500
     assert any("gagal menyusun baris" in m.body for m in mail.outbox)  # the mail was sent
     assert leak_scan(distinctive_values() + [NIK_FOUND[0]], all_logs.text) == []
+
+
+def test_the_semester_report_carries_no_dukcapil_value_and_no_full_nik(connected, ready_petugas, kepala,
+                                                                        all_logs) -> None:
+    """The report prints the portal's own counts only, even right after found answers."""
+    import subprocess
+
+    from django.utils import timezone
+
+    from laporan.semester import JAKARTA, Semester
+
+    niks = [*NIK_FOUND, NIK_DECEASED, NIK_DUPLICATE, NIK_INACTIVE, NIK_NOT_FOUND]
+    _page_lookups(verified_client(ready_petugas), ready_petugas, niks)
+    current = Semester.containing(timezone.now().astimezone(JAKARTA).date())
+    response = verified_client(kepala).get(reverse("laporan:unduh", args=[current.tahun, current.ke]))
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "11 Data Ditemukan, Meninggal Dunia 1" in " ".join(text.split())  # the lookups were counted
+    upper = text.upper()
+    assert [v for v in distinctive_values() + niks if v.upper() in upper] == []
+    assert leak_scan(distinctive_values(), all_logs.text) == []

@@ -1,0 +1,60 @@
+"""The head of office's reports: the semesters since the agreement began, each as a PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from akun.gate import current_agreement
+from akun.models import User
+from verifikasi.audit import audit_head_line
+from verifikasi.services import report_published_audit
+
+from .pdf import report_pdf
+from .selectors import semester_figures
+from .semester import JAKARTA, Semester, semesters_between
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Belum masuk.")
+    return request.user
+
+
+def _semesters() -> list[Semester]:
+    agreement = current_agreement()
+    today = timezone.now().astimezone(JAKARTA).date()
+    first = agreement.tanggal_tanda_tangan if agreement else today
+    return semesters_between(min(first, today), today)
+
+
+@permission_required("akun.unduh_laporan", raise_exception=True)
+def daftar(request: HttpRequest) -> HttpResponse:
+    today = timezone.now().astimezone(JAKARTA).date()
+    rows = [(s, today <= s.akhir) for s in _semesters()]
+    return render(request, "laporan/daftar.html", {"semesters": rows, "kepala_jejak": audit_head_line(),
+                                                   "today": today})
+
+
+@permission_required("akun.unduh_laporan", raise_exception=True)
+def unduh(request: HttpRequest, tahun: int, ke: int) -> HttpResponse:
+    try:
+        semester = Semester(tahun, ke)
+    except ValueError:
+        raise Http404("Semester tidak dikenal.") from None
+    if semester not in _semesters():
+        raise Http404("Semester itu di luar masa perjanjian kerja sama.")
+    now = timezone.now()
+    figures = semester_figures(semester=semester, now=now)
+    pdf = report_pdf(figures=figures, dibuat_pada=now)
+    report_published_audit(user=_user(request), client_ip=request.META.get("REMOTE_ADDR"),
+                           periode=semester.label + (" (sementara)" if figures.berjalan else ""),
+                           head=figures.kepala_jejak)
+    name = f"laporan-pemanfaatan-nik-{semester.tahun}-s{semester.ke}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,100 @@
+"""What the semester report counts, from the audit chain, service requests and quota days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from laporan.selectors import semester_figures
+from laporan.semester import Semester
+from verifikasi.audit import GENESIS
+from verifikasi.models import AuditEntry, Kind, QuotaDay
+
+UTC = dt.UTC
+S1 = Semester(2026, 1)
+AFTER_S1 = dt.datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+
+def _semester_i_rows(append_at, make_user) -> dict[str, AuditEntry]:
+    second = make_user(username="petugas2", nomor_pegawai="199001012020122001")
+    second.nama_lengkap = "Sri Lestari"
+    second.save()
+    return {
+        "before": append_at(dt.datetime(2025, 12, 31, 16, 30, tzinfo=UTC), Kind.LOOKUP, outcome="01"),  # 23:30 WIB
+        "new_year": append_at(dt.datetime(2025, 12, 31, 17, 30, tzinfo=UTC), Kind.LOOKUP, outcome="01",  # 00:30 WIB
+                              kecocokan={"nama_lengkap": True, "tanggal_lahir": False, "tempat_lahir": None}),
+        "not_found": append_at(dt.datetime(2026, 3, 5, 2, 0, tzinfo=UTC), Kind.LOOKUP, outcome="13"),
+        "izin": append_at(dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC), Kind.IZIN, operator=second),
+        "manual": append_at(dt.datetime(2026, 3, 6, 2, 5, tzinfo=UTC), Kind.MANUAL, outcome="11", operator=second),
+        "refusal": append_at(dt.datetime(2026, 4, 1, 2, 0, tzinfo=UTC), Kind.REFUSAL, outcome="RL"),
+        "override": append_at(dt.datetime(2026, 4, 2, 2, 0, tzinfo=UTC), Kind.OVERRIDE),
+        "fault": append_at(dt.datetime(2026, 4, 2, 2, 1, tzinfo=UTC), Kind.LOOKUP, outcome="GF"),
+        "last_minute": append_at(dt.datetime(2026, 6, 30, 16, 59, 59, tzinfo=UTC), Kind.LOOKUP, outcome="12"),
+        "next_semester": append_at(dt.datetime(2026, 6, 30, 17, 0, tzinfo=UTC), Kind.LOOKUP, outcome="01"),
+    }
+
+
+def test_it_counts_each_kind_of_row_in_its_month(append_at, make_user) -> None:
+    _semester_i_rows(append_at, make_user)
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    assert not f.berjalan and f.sampai == S1.end_at
+    j = f.jumlah
+    assert (j.terhubung, j.manual, j.akses) == (4, 1, 5)
+    assert (j.ditemukan, j.ditemukan_catatan, j.tidak_ditemukan, j.lainnya) == (1, 2, 1, 1)
+    assert (j.ditolak, j.dilewati) == (1, 1)
+    months = {m.month: t for m, t in f.bulanan}
+    assert sorted(months) == [1, 2, 3, 4, 5, 6]
+    assert (months[1].terhubung, months[3].akses, months[3].ditemukan_catatan, months[6].terhubung) == (1, 2, 1, 1)
+    assert months[2].akses == 0
+
+
+def test_the_semester_ends_at_midnight_in_jakarta(append_at, make_user) -> None:
+    rows = _semester_i_rows(append_at, make_user)
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    # 23:30 WIB on 31 December belongs to the semester before; 00:00 WIB on 1 July to the next.
+    assert f.kepala_jejak == (rows["last_minute"].seq, rows["last_minute"].row_hash)
+    s2 = semester_figures(semester=Semester(2026, 2), now=AFTER_S1)
+    assert s2.jumlah.terhubung == 1 and s2.jumlah.ditemukan == 1
+
+
+def test_outcomes_fields_and_operators_are_tallied(append_at, make_user) -> None:
+    _semester_i_rows(append_at, make_user)
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    assert [(code, n) for code, _label, n in f.per_hasil] == [("01", 1), ("11", 1), ("12", 1), ("13", 1), ("GF", 1)]
+    assert dict((code, label) for code, label, _n in f.per_hasil)["13"].startswith("Data tidak ditemukan")
+    fields = {row.label: (row.sesuai, row.tidak_sesuai) for row in f.kecocokan}
+    assert fields["Nama Lengkap"] == (1, 0) and fields["Tanggal Lahir"] == (0, 1) and fields["Tempat Lahir"] == (0, 0)
+    by_name = {r.nama: r for r in f.per_operator}
+    assert by_name["Sri Lestari"].tally.akses == 1 and by_name["Sri Lestari"].nomor_pegawai == "199001012020122001"
+    assert f.per_operator[0].tally.akses == 4  # the busiest officer first
+
+
+def test_a_running_semester_is_counted_up_to_now(append_at, make_user) -> None:
+    rows = _semester_i_rows(append_at, make_user)
+    now = dt.datetime(2026, 3, 6, 2, 1, tzinfo=UTC)  # between the authorisation and its recorded result
+    f = semester_figures(semester=S1, now=now)
+    assert f.berjalan and f.sampai == now
+    assert f.kepala_jejak == (rows["izin"].seq, rows["izin"].row_hash)
+    assert [m.month for m, _ in f.bulanan] == [1, 2, 3]
+    assert f.jumlah.akses == 3
+
+
+def test_an_empty_semester_has_the_genesis_head(db) -> None:
+    f = semester_figures(semester=Semester(2025, 2), now=AFTER_S1)
+    assert f.kepala_jejak == (0, GENESIS) and f.jumlah.akses == 0 and f.rantai.intact
+
+
+def test_a_tampered_chain_is_reported(append_at, make_user) -> None:
+    rows = _semester_i_rows(append_at, make_user)
+    AuditEntry.objects.filter(pk=rows["not_found"].pk).update(outcome="01")
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    assert not f.rantai.intact and f.rantai.broken_at == rows["not_found"].seq
+
+
+def test_quota_days_are_summarised(db, settings) -> None:
+    settings.DUKCAPIL_DAILY_QUOTA = 200
+    QuotaDay.objects.bulk_create([QuotaDay(tanggal=dt.date(2026, 2, 3), terpakai=200),
+                                  QuotaDay(tanggal=dt.date(2026, 5, 4), terpakai=37),
+                                  QuotaDay(tanggal=dt.date(2026, 7, 1), terpakai=150)])
+    q = semester_figures(semester=S1, now=AFTER_S1).kuota
+    assert (q.kuota, q.hari_akses, q.total, q.tertinggi, q.tanggal_tertinggi, q.hari_habis) == (
+        200, 2, 237, 200, dt.date(2026, 2, 3), 1)
