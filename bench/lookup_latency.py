@@ -1,7 +1,7 @@
 """Benchmark: the portal's added latency per NIK lookup, at 1 and 20 concurrent officers.
 
     .venv/bin/python bench/lookup_latency.py [--latency-ms 200] [--workers 4] [--threads 8]
-                                             [--conn-max-age 0,60] [--profile]
+                                             [--conn-max-age 0,60] [--profile [--profile-lookups 20]]
 
 Sets up, all on loopback:
 - a throwaway PostgreSQL database (postgres@127.0.0.1:5432), migrated, with a head of
@@ -23,8 +23,9 @@ DATABASE_URL; 0 is a new PostgreSQL connection per request, the portal's default
 prints median, p95 and max, lookups/s, the gunicorn processes' CPU time per lookup, how
 busy the whole machine was (every process of every user), the simulator's own round
 trip for reference, and the verdict against the target (p95 < 50 ms). With --profile,
-one lookup runs in process with its SQL counted, 20 are timed (CPU and wall), then 20 run
-under cProfile.
+one lookup runs in process with its SQL counted, --profile-lookups (20) are timed (this
+process's CPU and wall, and the CPU of its PostgreSQL server process when PostgreSQL runs
+on this machine), then as many run under cProfile.
 Everything it started is stopped and the database dropped. Not a timed test.
 """
 
@@ -314,11 +315,14 @@ def profile_in_process(officer: Officer, times: int) -> None:
     kinds = {k: statements.count(k) for k in sorted(set(statements))}
     print(f"\none lookup in process: {one * 1000:.1f} ms (simulator latency included), {len(statements)} SQL "
           f"statements {kinds} taking {sum(db_seconds) * 1000:.1f} ms")
-    cpu, wall = time.process_time(), time.perf_counter()
+    backend = postgres_backend_pid()
+    cpu, wall, db_cpu = time.process_time(), time.perf_counter(), _process_cpu(backend) if backend else 0.0
     for _ in range(times):
         client.post(path, officer.stated)
+    db_text = f"{(_process_cpu(backend) - db_cpu) / times * 1000:.1f} ms" if backend else "n/a (not on this machine)"
     print(f"{times} lookups in process, each: {(time.process_time() - cpu) / times * 1000:.1f} ms CPU, "
-          f"{(time.perf_counter() - wall) / times * 1000:.1f} ms wall (simulator latency included)")
+          f"{(time.perf_counter() - wall) / times * 1000:.1f} ms wall (simulator latency included); "
+          f"PostgreSQL server CPU {db_text}")
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -355,6 +359,19 @@ def _tree(pid: int) -> list[int]:
             for child in children.read_text().split():
                 found += _tree(int(child))
     return found
+
+
+def postgres_backend_pid() -> int | None:
+    """The PostgreSQL server process of this process's connection, if it runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    try:
+        return pid if "postgres" in Path(f"/proc/{pid}/cmdline").read_text() else None
+    except OSError:
+        return None
 
 
 def tree_cpu(pid: int) -> float:
@@ -418,6 +435,8 @@ def main() -> int:
     parser.add_argument("--single", type=int, default=60, help="lookups by the officer alone")
     parser.add_argument("--each", type=int, default=15, help="lookups by each of the 20 concurrent officers")
     parser.add_argument("--profile", action="store_true", help="then profile a few lookups in process")
+    parser.add_argument("--profile-lookups", type=int, default=20,
+                        help="lookups timed in process, and again under cProfile, with --profile")
     parser.add_argument("--admin-url", default=PG_ADMIN_URL)
     parser.add_argument("--log-dir", default="",
                         help="keep gunicorn's and the simulator's logs here (default: a temporary folder, "
@@ -467,7 +486,7 @@ def main() -> int:
                         counter.close()
                 results.append((age, alone, together))
             if args.profile:
-                profile_in_process(officers[0], 20)
+                profile_in_process(officers[0], args.profile_lookups)
     finally:
         with contextlib.suppress(Exception):
             from django.db import connections
