@@ -60,6 +60,9 @@ from bench.quota_guard import PG_ADMIN_URL, database_create, database_drop, migr
 TARGET_P95_MS = 50.0
 OFFICERS = 20
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The result card of a found person (outcome 01). The status card above it is "card allowed" too
+# whenever the gate allows, refusals included, so the check looks for the result card itself.
+FOUND_CARD = b'<section class="card allowed" id="hasil"'
 
 
 def free_port() -> int:
@@ -214,7 +217,7 @@ class Counter:
         seconds = time.perf_counter() - started
         if status != 200:
             return seconds, f"HTTP {status}"
-        if b'class="card allowed"' not in page:
+        if FOUND_CARD not in page:
             found = re.search(rb"<li>([^<]{0,200})</li>", page)
             return seconds, "no result: " + (found.group(1).decode(errors="replace") if found else "?")
         return seconds, ""
