@@ -126,8 +126,8 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any password check
+    "akun.backends.PermissionsInOneQueryBackend",  # ModelBackend, permissions read in one query
 ]
 
 ROOT_URLCONF = "disnaker_portal.urls"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -198,6 +200,74 @@ def test_the_counter_page_shows_the_side_by_side_result_and_is_not_cached(connec
     assert p.nama in body and "Sesuai" in body and "Tidak Sesuai" in body
     assert p.nama_ibu not in body and p.no_kk not in body  # dropped at the client
     assert AuditEntry.objects.get(jenis=Kind.LOOKUP).permohonan_ref == permohonan.nomor
+
+
+class _Fields(HTMLParser):
+    """Each form control's attributes by name, the text of each label by its `for`, each error list by id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: dict[str, dict[str, str | None]] = {}
+        self.options: dict[str, list[tuple[str | None, bool]]] = {}
+        self.labels: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
+        self._label: str | None = None
+        self._errors: str | None = None
+        self._select = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("input", "select", "textarea") and found.get("name"):
+            self.controls[str(found["name"])] = found
+            self._select = str(found["name"]) if tag == "select" else self._select
+        elif tag == "option":
+            self.options.setdefault(self._select, []).append((found.get("value"), "selected" in found))
+        elif tag == "label" and found.get("for"):
+            self._label = str(found["for"])
+            self.labels[self._label] = ""
+        elif tag == "ul" and found.get("class") == "errorlist" and found.get("id"):
+            self._errors = str(found["id"])
+            self.errors[self._errors] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._label = None
+        elif tag == "ul":
+            self._errors = None
+
+    def handle_data(self, data: str) -> None:
+        if self._label:
+            self.labels[self._label] += data
+        if self._errors:
+            self.errors[self._errors] += data
+
+
+def test_the_counter_form_keeps_labels_values_errors_and_input_hints(ready_petugas) -> None:
+    """What the officers rely on, whatever renders the widgets: a label per field, what they typed
+    filled in again (escaped), the error beside its field, and the NIK field's input hints."""
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    typed = {"nik": "", "nama_lengkap": 'Siti "Ani" <b>&</b>', "jenis_kelamin": "PEREMPUAN", "no_rt": "12345"}
+    response = verified_client(ready_petugas).post(reverse("layanan:periksa", args=[permohonan.pk]), typed)
+    assert response["Cache-Control"] == "no-store"
+    page = _Fields()
+    page.feed(response.content.decode())
+    nik, nama, rt = page.controls["nik"], page.controls["nama_lengkap"], page.controls["no_rt"]
+    assert page.labels["id_nik"] == "NIK pemohon" and page.labels["id_nama_lengkap"] == "Nama lengkap"
+    assert page.labels["id_jenis_kelamin"] == "Jenis kelamin" and page.labels["id_no_rt"] == "RT"
+    assert {k: nik.get(k) for k in ("type", "id", "inputmode", "autocomplete", "maxlength")} == {
+        "type": "text", "id": "id_nik", "inputmode": "numeric", "autocomplete": "off", "maxlength": "20"}
+    assert "required" in nik and "autofocus" in nik and "required" not in nama
+    assert nama["value"] == typed["nama_lengkap"] and nama["maxlength"] == "150"
+    assert '<b>&</b>' not in response.content.decode()  # escaped, not markup
+    assert page.options["jenis_kelamin"] == [("", False), ("LAKI-LAKI", False), ("PEREMPUAN", True)]
+    assert nik["aria-invalid"] == "true" and nik["aria-describedby"] == "id_nik_error"
+    assert page.errors["id_nik_error"] == "Bidang ini tidak boleh kosong."
+    assert rt["value"] == "12345" and rt["aria-describedby"] == "id_no_rt_error"
+    assert "paling banyak 3 karakter" in page.errors["id_no_rt_error"]
+    assert "aria-invalid" not in nama and "alasan_lewati" not in page.controls  # offered after a refusal only
+    assert page.controls["token_lewati"]["type"] == "hidden"
+    assert not AuditEntry.objects.exists()
 
 
 def test_the_counter_page_walks_the_two_manual_steps_and_says_which_mode_is_in_force(ready_petugas) -> None:
