@@ -530,3 +530,31 @@ def test_it_trusts_the_configured_ca_bundle(config: ClientConfig, tls_sim: tuple
     server, ca_bundle = tls_sim
     tls = dataclasses.replace(config, url=server.lookup_url, ca_bundle=ca_bundle)
     assert nik_lookup(nik=NIK_FOUND[0], config=tls).outcome is Outcome.FOUND
+
+
+def test_it_refuses_a_trusted_certificate_issued_for_another_host(config: ClientConfig,
+                                                                   tls_sim: tuple[SimServer, str]) -> None:
+    server, ca_bundle = tls_sim  # the certificate names 127.0.0.1 only
+    before = server.stats()["lookups"]
+    by_name = server.lookup_url.replace("127.0.0.1", "localhost")
+    with pytest.raises(GatewayFault) as caught:
+        nik_lookup(nik=NIK_FOUND[0], config=dataclasses.replace(config, url=by_name, ca_bundle=ca_bundle))
+    assert caught.value.kind == "tls"
+    assert server.stats()["lookups"] == before
+
+
+def test_the_trusted_cas_are_loaded_once_per_process_and_per_bundle(config: ClientConfig,
+                                                                      tls_sim: tuple[SimServer, str]) -> None:
+    from verifikasi.client import _trust
+
+    server, ca_bundle = tls_sim
+    _trust.cache_clear()
+    tls = dataclasses.replace(config, url=server.lookup_url, ca_bundle=ca_bundle)
+    for _ in range(3):
+        assert nik_lookup(nik=NIK_FOUND[0], config=tls).outcome is Outcome.FOUND
+    assert (_trust.cache_info().misses, _trust.cache_info().hits) == (1, 2)
+    # The default trust is its own context: the internal CA does not leak into it.
+    with pytest.raises(GatewayFault) as caught:
+        nik_lookup(nik=NIK_FOUND[0], config=dataclasses.replace(tls, ca_bundle=None))
+    assert caught.value.kind == "tls"
+    assert _trust.cache_info().misses == 2
