@@ -511,9 +511,9 @@ def serving(args: argparse.Namespace, env: dict[str, str], officers: list[Office
     """The portal under gunicorn with `env`, and one counter per officer with its form open;
     yields gunicorn's pid and the counters."""
     port = free_port()
-    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "disnaker_portal.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                "--worker-class", "gthread", "--threads", str(args.threads), "--timeout", "60"]
+    # The deployment's gunicorn.conf.py (gthread, timeout), with the workers and threads of this run.
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads)]
     with running(gunicorn, env, port, "gunicorn", log) as portal:
         counters = [Counter(port, o) for o in officers]
         try:

@@ -42,3 +42,15 @@ def test_it_parses_with_docker_compose_when_available() -> None:
         pytest.skip("docker compose tidak terpasang di mesin ini (hanya klien docker)")
     result = subprocess.run([*command, "config", "--quiet"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_web_service_runs_gunicorn_with_threads_from_its_config_file() -> None:
+    """Sync workers stall while a lookup waits for Dukcapil: the deployment uses gunicorn.conf.py."""
+    command = yaml.safe_load(COMPOSE.read_text())["services"]["web"]["command"]
+    assert not re.search(r"--workers|-w\s|--worker-class|-k\s|--config|-c\s", command.split("gunicorn", 1)[1])
+    gunicorn = Path(__import__("sys").executable).parent / "gunicorn"
+    printed = subprocess.run([str(gunicorn), "--print-config"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    config = dict(re.findall(r"^(\w+)\s+= (.*)$", printed, flags=re.MULTILINE))
+    assert config["worker_class"] == "gthread" and int(config["threads"]) >= 8 and int(config["workers"]) >= 2
+    assert config["wsgi_app"] == "disnaker_portal.wsgi:application" and int(config["timeout"]) > 15
