@@ -27,6 +27,8 @@ FOUND_WITH_NOTE = {Outcome.DECEASED.value, Outcome.DUPLICATE.value, Outcome.INAC
 NOT_FOUND = {Outcome.NOT_FOUND.value, Outcome.BAD_FORMAT.value}
 SENT = (Kind.LOOKUP.value, Kind.IZIN.value)  # each spent one unit of the day's quota
 ANSWERED = (Kind.LOOKUP.value, Kind.MANUAL.value)  # an outcome read from Dukcapil (or a fault)
+# Rows about access to Dukcapil; report downloads and admin actions are not officers' access.
+ACCESS_KINDS = (*SENT, Kind.MANUAL.value, Kind.REFUSAL.value, Kind.OVERRIDE.value)
 
 
 @dataclass
@@ -106,6 +108,11 @@ class Figures:
     kepala_jejak: tuple[int, str]  # count and hash of the chain at `sampai`
     rantai: ChainReport  # the whole chain checked when the report was made
 
+    @property
+    def petugas_mengakses(self) -> int:
+        """Officers who spent at least one access (refusals alone are not access)."""
+        return sum(1 for row in self.per_operator if row.tally.akses)
+
 
 def _quota_summary(semester: Semester, until: dt.date) -> QuotaSummary:
     kuota, _ = quota_effective()
@@ -125,7 +132,8 @@ def semester_figures(*, semester: Semester, now: dt.datetime) -> Figures:
     """
     berjalan = now < semester.end_at
     sampai = now if berjalan else semester.end_at
-    rows = AuditEntry.objects.filter(waktu__gte=semester.start_at, waktu__lt=sampai).order_by("seq")
+    rows = AuditEntry.objects.filter(waktu__gte=semester.start_at, waktu__lt=sampai,
+                                     jenis__in=ACCESS_KINDS).order_by("seq")
     months = {m: Tally() for m in semester.months()}
     jumlah, per_operator = Tally(), dict[int | None, Tally]()
     outcomes: Counter[str] = Counter()

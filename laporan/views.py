@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +19,8 @@ from .pdf import report_pdf
 from .selectors import semester_figures
 from .semester import JAKARTA, Semester, semesters_between
 
+EARLIEST = dt.date(2025, 1, 1)  # no report before the portal existed
+
 
 def _user(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
@@ -28,7 +32,8 @@ def _semesters() -> list[Semester]:
     agreement = current_agreement()
     today = timezone.now().astimezone(JAKARTA).date()
     first = agreement.tanggal_tanda_tangan if agreement else today
-    return semesters_between(min(first, today), today)
+    # A signing date mistyped far in the past must not break the page: the portal began after 2000.
+    return semesters_between(min(max(first, EARLIEST), today), today)
 
 
 @permission_required("akun.unduh_laporan", raise_exception=True)

@@ -54,3 +54,14 @@ def test_the_web_service_runs_gunicorn_with_threads_from_its_config_file() -> No
     config = dict(re.findall(r"^(\w+)\s+= (.*)$", printed, flags=re.MULTILINE))
     assert config["worker_class"] == "gthread" and int(config["threads"]) >= 8 and int(config["workers"]) >= 2
     assert config["wsgi_app"] == "disnaker_portal.wsgi:application" and int(config["timeout"]) > 15
+
+
+def test_every_tunable_of_env_example_reaches_the_containers() -> None:
+    """A value set in .env must reach the portal: compose passes each one, with the same default."""
+    environment = yaml.safe_load(COMPOSE.read_text())["x-portal"]["environment"]
+    example = dict(re.findall(r"^([A-Z_]+)=(\S*)", (ROOT / ".env.example").read_text(), flags=re.MULTILINE))
+    set_by_compose = {"DEBUG", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PRIVATE_MEDIA_ROOT"}
+    for name, default in example.items():
+        if name in set_by_compose or not default or name == "ALLOWED_HOSTS":
+            continue  # compose's own values; empty defaults; an example host
+        assert environment.get(name) == f"${{{name}:-{default}}}", name

@@ -89,6 +89,12 @@ class ClientConfig:
         object.__setattr__(self, "ca_bundle", self.ca_bundle or None)
         if self.ca_bundle is not None and not os.path.exists(self.ca_bundle):
             raise ValueError("Berkas CA bundle layanan NIK Dukcapil tidak ditemukan")
+        if self.ca_bundle is not None:
+            try:
+                _trust(self.ca_bundle)
+            except (ssl.SSLError, OSError):
+                raise ValueError("Berkas CA bundle layanan NIK Dukcapil tidak dapat dibaca sebagai sertifikat "
+                                 "PEM") from None
 
     def __repr__(self) -> str:
         return (
@@ -216,6 +222,7 @@ def _trust(ca_bundle: str | None) -> ssl.SSLContext:
     takes effect when the portal restarts.
     """
     context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED)
+    context.keylog_filename = None  # type: ignore[assignment]  # never honour SSLKEYLOGFILE: keys would decrypt answers
     location = ca_bundle or DEFAULT_CA_BUNDLE_PATH
     if os.path.isdir(location):
         context.load_verify_locations(capath=location)

@@ -98,3 +98,18 @@ def test_quota_days_are_summarised(db, settings) -> None:
     q = semester_figures(semester=S1, now=AFTER_S1).kuota
     assert (q.kuota, q.hari_akses, q.total, q.tertinggi, q.tanggal_tertinggi, q.hari_habis) == (
         200, 2, 237, 200, dt.date(2026, 2, 3), 1)
+
+
+
+def test_report_downloads_and_admin_actions_are_not_officers_access(append_at, make_user, petugas, kepala,
+                                                                     admin_user) -> None:
+    refusing = make_user(username="petugas3")
+    append_at(dt.datetime(2026, 2, 1, 2, 0, tzinfo=UTC), Kind.LOOKUP, outcome="01")
+    append_at(dt.datetime(2026, 2, 1, 3, 0, tzinfo=UTC), Kind.REFUSAL, operator=refusing)
+    append_at(dt.datetime(2026, 2, 2, 2, 0, tzinfo=UTC), Kind.LAPORAN, operator=kepala, nik="")
+    append_at(dt.datetime(2026, 2, 3, 2, 0, tzinfo=UTC), Kind.ADMIN, operator=admin_user, nik="")
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    # The officer who looked up, and the one refused before sending (0 accesses); not the head, not the admin.
+    assert {r.nama: r.tally.akses for r in f.per_operator} == {petugas.nama_lengkap: 1, refusing.nama_lengkap: 0}
+    assert f.petugas_mengakses == 1
+    assert (f.jumlah.akses, f.jumlah.ditolak) == (1, 1)

@@ -107,3 +107,17 @@ def test_other_roles_may_not_download_reports(request, role: str, db) -> None:
 def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login(client, db) -> None:
     response = client.get(reverse("laporan:unduh", args=[2026, 1]))
     assert response.status_code == 302 and "/masuk/" in response["Location"]
+
+
+def test_a_signing_date_typed_far_in_the_past_does_not_break_the_pages(kepala, db) -> None:
+    from akun.gate import current_agreement
+
+    agreement = current_agreement()
+    assert agreement is not None
+    agreement.tanggal_tanda_tangan = dt.date(1925, 9, 16)
+    agreement.save()
+    client = verified_client(kepala)
+    page = client.get(reverse("laporan:daftar"))
+    assert page.status_code == 200 and "Semester I Tahun 2025" in page.content.decode()
+    assert "Tahun 2024" not in page.content.decode()
+    assert _download(client, Semester(2025, 1)).status_code == 200
