@@ -6,7 +6,6 @@ import base64
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django_otp import match_token
 
 from .forms import LoginForm, TokenForm
 from .gate import current_agreement, current_head, dukcapil_gate
+from .http import signed_in_user
 from .models import Nda, Sptjm, User
 from .otp import has_confirmed_device, qr_svg, totp_device_confirm, totp_device_pending
 
@@ -26,11 +26,6 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = False
 
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Belum masuk.")
-    return request.user
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -52,7 +47,7 @@ def _token_form_failed(message: str) -> TokenForm:
 
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not has_confirmed_device(user=user):
         return redirect("akun:otp_daftar")
     form = TokenForm(request.POST or None)
@@ -67,7 +62,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def otp_enrol(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if has_confirmed_device(user=user):
         return redirect("akun:otp")
     device = totp_device_pending(user=user)
@@ -87,7 +82,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the start page of their role."""
-    user = _user(request)
+    user = signed_in_user(request)
     if user.has_perm("akun.akses_loket"):
         return redirect("akun:loket")
     if user.has_perm("akun.kelola_portal"):
@@ -105,7 +100,7 @@ def _agreement_context() -> dict[str, object]:
 
 @permission_required("akun.akses_loket", raise_exception=True)
 def loket(request: HttpRequest) -> HttpResponse:
-    gate = dukcapil_gate(user=_user(request))
+    gate = dukcapil_gate(user=signed_in_user(request))
     return render(request, "akun/loket.html", {"gate": gate, **_agreement_context()})
 
 

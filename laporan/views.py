@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from akun.gate import current_agreement
-from akun.models import User
+from akun.http import client_ip, signed_in_user
 from verifikasi.audit import audit_head_line
 from verifikasi.services import report_published_audit
 
@@ -21,11 +20,6 @@ from .semester import JAKARTA, Semester, semesters_between
 
 EARLIEST = dt.date(2025, 1, 1)  # no report before the portal existed
 
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Belum masuk.")
-    return request.user
 
 
 def _semesters() -> list[Semester]:
@@ -55,7 +49,7 @@ def unduh(request: HttpRequest, tahun: int, ke: int) -> HttpResponse:
     now = timezone.now()
     figures = semester_figures(semester=semester, now=now)
     pdf = report_pdf(figures=figures, dibuat_pada=now)
-    report_published_audit(user=_user(request), client_ip=request.META.get("REMOTE_ADDR"),
+    report_published_audit(user=signed_in_user(request), client_ip=client_ip(request),
                            periode=semester.label + (" (sementara)" if figures.berjalan else ""),
                            head=figures.kepala_jejak)
     name = f"laporan-pemanfaatan-nik-{semester.tahun}-s{semester.ke}.pdf"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from akun.gate import dukcapil_gate
+from akun.http import client_ip, signed_in_user
 from akun.models import User
 from verifikasi.display import display_rows
 from verifikasi.elements import Outcome
@@ -29,23 +29,13 @@ from .models import Jenis, Permohonan, Status
 from .services import permohonan_close, permohonan_open
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Belum masuk.")
-    return request.user
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 def _get_permohonan_for_user(request: HttpRequest, pk: int) -> Permohonan:
-    return get_object_or_404(Permohonan, pk=pk, dibuka_oleh=_user(request))
+    return get_object_or_404(Permohonan, pk=pk, dibuka_oleh=signed_in_user(request))
 
 
 @permission_required("akun.akses_loket", raise_exception=True)
 def daftar(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST":
         jenis = request.POST.get("jenis", "")
         if jenis not in Jenis.values:
@@ -70,11 +60,11 @@ def _daftar_context(user: User, error: str = "") -> dict[str, object]:
 def periksa(request: HttpRequest, pk: int) -> HttpResponse:
     """Check the NIK of this request's applicant: a connected lookup, or the two manual steps."""
     permohonan = _get_permohonan_for_user(request, pk)
-    user = _user(request)
+    user = signed_in_user(request)
     mode = mode_current()
     is_open = permohonan.status == Status.PEMERIKSAAN
     post = request.POST if request.method == "POST" and is_open else None
-    common: dict[str, Any] = {"operator": user, "client_ip": _client_ip(request), "permohonan_ref": permohonan.nomor}
+    common: dict[str, Any] = {"operator": user, "client_ip": client_ip(request), "permohonan_ref": permohonan.nomor}
     form: LookupForm | ManualAuthoriseForm | ManualForm
     record_form: ManualForm | None = None
     outcome: LookupOutcome | None = None

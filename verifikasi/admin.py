@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from akun.http import client_ip
+
 from .audit import audit_append
 from .elements import Outcome
 from .models import AuditEntry, Kind, Mode, ModeAkses, QuotaAlert
@@ -86,5 +88,5 @@ class ModeAksesAdmin(admin.ModelAdmin):
         obj.diubah_oleh = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)  # type: ignore[arg-type]
         audit_append(operator_id=request.user.pk, operator_username=request.user.get_username(),
-                     client_ip=request.META.get("REMOTE_ADDR"), permohonan_ref="-", jenis=Kind.ADMIN,
+                     client_ip=client_ip(request), permohonan_ref="-", jenis=Kind.ADMIN,
                      mode=Mode(obj.mode), alasan=f"Mode akses diubah menjadi: {obj.get_mode_display()}")

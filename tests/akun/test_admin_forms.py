@@ -262,19 +262,23 @@ def test_it_refuses_a_malformed_operator_record_and_changes_nothing(
     assert _row(operator) == before
 
 
+def _new_operator(admin_user: User, **fields: object):
+    """The admin's "add user" form for an honorer operator, with `fields` changed or added."""
+    data = {
+        "username": "operatorbaru",
+        "password1": "kata-sandi-baru-2026",
+        "password2": "kata-sandi-baru-2026",
+        "usable_password": "true",
+        "nik": VALID_NIK,
+        "nama_lengkap": "Operator Rekaan",
+        "status_kepegawaian": "HONORER",
+        **fields,
+    }
+    return verified_client(admin_user).post("/kelola/akun/user/add/", data)
+
+
 def test_it_refuses_a_new_operator_with_a_malformed_nik(admin_user: User) -> None:
-    response = verified_client(admin_user).post(
-        "/kelola/akun/user/add/",
-        {
-            "username": "operatorbaru",
-            "password1": "kata-sandi-baru-2026",
-            "password2": "kata-sandi-baru-2026",
-            "usable_password": "true",
-            "nik": "330301570891",
-            "nama_lengkap": "Operator Rekaan",
-            "status_kepegawaian": "HONORER",
-        },
-    )
+    response = _new_operator(admin_user, nik="330301570891")
 
     assert response.status_code == 200
     assert "NIK harus tepat 16 digit angka." in _text(response)
@@ -282,19 +286,7 @@ def test_it_refuses_a_new_operator_with_a_malformed_nik(admin_user: User) -> Non
 
 
 def test_it_creates_a_new_operator_with_a_valid_record(admin_user: User) -> None:
-    response = verified_client(admin_user).post(
-        "/kelola/akun/user/add/",
-        {
-            "username": "operatorbaru",
-            "password1": "kata-sandi-baru-2026",
-            "password2": "kata-sandi-baru-2026",
-            "usable_password": "true",
-            "nik": VALID_NIK,
-            "nama_lengkap": "Operator Rekaan",
-            "status_kepegawaian": "HONORER",
-            "groups": [Group.objects.get(name=PETUGAS_LOKET).pk],
-        },
-    )
+    response = _new_operator(admin_user, groups=[Group.objects.get(name=PETUGAS_LOKET).pk])
 
     assert response.status_code == 302
     created = User.objects.get(username="operatorbaru")

@@ -122,11 +122,16 @@ def test_it_sends_a_person_without_a_device_to_enrolment_with_a_qr_code(petugas:
     assert base64.b32encode(device.bin_key).decode() in page
 
 
-def test_it_confirms_the_device_and_issues_eight_backup_codes(petugas: User) -> None:
+def _enrolling(user: User) -> tuple[Client, TOTPDevice]:
+    """Past the password, on the enrolment page: the client and the unconfirmed device it shows."""
     client = Client()
-    password_login(client, petugas)
+    password_login(client, user)
     client.get("/masuk/daftar-autentikator/")
-    device = TOTPDevice.objects.get(user=petugas)
+    return client, TOTPDevice.objects.get(user=user)
+
+
+def test_it_confirms_the_device_and_issues_eight_backup_codes(petugas: User) -> None:
+    client, device = _enrolling(petugas)
 
     response = client.post("/masuk/daftar-autentikator/", {"token": totp_token(device)})
 
@@ -140,10 +145,7 @@ def test_it_confirms_the_device_and_issues_eight_backup_codes(petugas: User) -> 
 
 
 def test_it_refuses_a_wrong_code_at_enrolment(petugas: User) -> None:
-    client = Client()
-    password_login(client, petugas)
-    client.get("/masuk/daftar-autentikator/")
-    device = TOTPDevice.objects.get(user=petugas)
+    client, device = _enrolling(petugas)
 
     response = client.post("/masuk/daftar-autentikator/", {"token": wrong_totp_token(device)})
 
