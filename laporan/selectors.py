@@ -25,10 +25,10 @@ from .semester import JAKARTA, Semester
 FOUND = {Outcome.FOUND.value}
 FOUND_WITH_NOTE = {Outcome.DECEASED.value, Outcome.DUPLICATE.value, Outcome.INACTIVE.value}
 NOT_FOUND = {Outcome.NOT_FOUND.value, Outcome.BAD_FORMAT.value}
-SENT = (Kind.LOOKUP.value, Kind.IZIN.value)  # each spent one unit of the day's quota
+SENT = (Kind.KIRIM.value, Kind.IZIN.value)  # each spent one unit of the day's quota
 ANSWERED = (Kind.LOOKUP.value, Kind.MANUAL.value)  # an outcome read from Dukcapil (or a fault)
 # Rows about access to Dukcapil; report downloads and admin actions are not officers' access.
-ACCESS_KINDS = (*SENT, Kind.MANUAL.value, Kind.REFUSAL.value, Kind.OVERRIDE.value)
+ACCESS_KINDS = (*SENT, *ANSWERED, Kind.REFUSAL.value, Kind.OVERRIDE.value)
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Tally:
         return self.terhubung + self.manual
 
     def add(self, jenis: str, outcome: str) -> None:
-        if jenis == Kind.LOOKUP:
+        if jenis == Kind.KIRIM:
             self.terhubung += 1
         elif jenis == Kind.IZIN:
             self.manual += 1

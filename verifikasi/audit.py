@@ -177,6 +177,17 @@ def audit_chain_check(
     return ChainReport(count, prev, None)
 
 
+def audit_unanswered(*, older_than: dt.timedelta) -> list[int]:
+    """Seqs of requests recorded as sent (KIRIM) with no answer row, sent before now - `older_than`.
+
+    A request still waiting for Dukcapil is not one: only a process that died (or an audit
+    write that failed) between sending and recording leaves such a row.
+    """
+    answered = AuditEntry.objects.filter(jenis=Kind.LOOKUP, rujukan__isnull=False).values("rujukan")
+    return list(AuditEntry.objects.filter(jenis=Kind.KIRIM, waktu__lt=timezone.now() - older_than)
+                .exclude(seq__in=answered).order_by("seq").values_list("seq", flat=True))
+
+
 def audit_head_at(moment: dt.datetime) -> tuple[int, str]:
     """The head as it stood at `moment`: the count and hash of the last row written before it.
 

@@ -101,7 +101,8 @@ class ModeAkses(models.Model):
 
 
 class Kind(models.TextChoices):
-    LOOKUP = "lookup", "Permintaan ke Dukcapil"
+    KIRIM = "kirim", "Permintaan dikirim ke Dukcapil (dicatat sebelum dikirim)"
+    LOOKUP = "lookup", "Jawaban Dukcapil atas permintaan"
     IZIN = "izin", "Izin pemeriksaan manual (sebelum membuka portal web Dukcapil)"
     MANUAL = "manual", "Pencatatan hasil manual (portal web Dukcapil)"
     REFUSAL = "refusal", "Ditolak portal"

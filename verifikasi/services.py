@@ -85,7 +85,7 @@ _NIK = re.compile(r"[0-9]{16}")
 def _other_nik_in_request(who: _Who, nik: str) -> str:
     """A service request is for one applicant: a second, different NIK is refused."""
     other = (
-        AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.LOOKUP, Kind.IZIN, Kind.MANUAL))
+        AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.KIRIM, Kind.IZIN))
         .exclude(nik_hmac=nik_hmac(nik))
         .exists()
     )
@@ -95,10 +95,21 @@ def _other_nik_in_request(who: _Who, nik: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Granted:
+    check: NikCheck
+    quota: QuotaState  # after this request was counted
+    entry: AuditEntry  # the grant's audit row (KIRIM or IZIN), written before anything leaves
+
+
 def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str,
-               expected_mode: Mode) -> LookupOutcome | tuple[NikCheck, QuotaState]:
-    """Everything before a request may leave: the refusal, or the NIK check and the quota state after
-    this request was counted."""
+               expected_mode: Mode) -> LookupOutcome | _Granted:
+    """Everything before a request may leave: the refusal, or the grant.
+
+    The grant (guard trace, quota count and its audit row) commits as one step before the
+    request is sent, so a request that leaves always has a row, even if the process dies
+    before the answer is recorded.
+    """
     if not who.permohonan_ref:
         return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
     gate = dukcapil_gate(user=who.operator)
@@ -140,7 +151,8 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
             entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
             return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
         guard_record(operator_id=who.operator.pk, nik=check.nik)
-    return check, spent
+        entry = who.audit(jenis=Kind.KIRIM if expected_mode == Mode.TERHUBUNG else Kind.IZIN, nik=check.nik)
+    return _Granted(check, spent, entry)
 
 
 def lookup_perform(
@@ -163,7 +175,7 @@ def lookup_perform(
                         expected_mode=Mode.TERHUBUNG)
     if isinstance(passed, LookupOutcome):
         return passed
-    check, spent = passed
+    check, spent = passed.check, passed.quota
     try:
         result = nik_lookup(nik=check.nik, config=config)
     except GatewayFault as fault:
@@ -177,7 +189,7 @@ def lookup_perform(
         DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label}", kode=result.outcome.value)
     matches = compare(stated=stated, elemen=result.elemen) if result.elemen is not None else ()
     entry = who.audit(jenis=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
-                      kecocokan={m.key: m.match for m in matches},
+                      kecocokan={m.key: m.match for m in matches}, rujukan=passed.entry.seq,
                       alasan=result.detail if result.outcome == Outcome.GATEWAY_FAULT else "")
     return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=spent,
                          gate=None if result.outcome.stops_lookups else GateDecision(()), warnings=check.warnings)
@@ -206,10 +218,8 @@ def lookup_authorise_manual(
                         expected_mode=Mode.MANUAL)
     if isinstance(passed, LookupOutcome):
         return passed
-    check, spent = passed
-    entry = who.audit(jenis=Kind.IZIN, nik=check.nik)
-    return LookupOutcome(check=check, audit=entry, quota=spent, gate=GateDecision(()), warnings=check.warnings,
-                         authorisation=_authorisation(entry))
+    return LookupOutcome(check=passed.check, audit=passed.entry, quota=passed.quota, gate=GateDecision(()),
+                         warnings=passed.check.warnings, authorisation=_authorisation(passed.entry))
 
 
 def lookup_record_manual(

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from akun.models import DukcapilStop
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.conftest import verified_client
+from verifikasi.audit import audit_unanswered
 from verifikasi.compare import Stated
 from verifikasi.elements import Outcome
 from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
@@ -47,6 +54,31 @@ def test_it_audits_each_outcome_with_the_portal_facts_only(connected, ready_petu
     assert (entry.outcome, entry.nik_masked, entry.permohonan_ref) == (outcome.value, nik[:4] + "*" * 8 + nik[-4:],
                                                                       f"P-{nik}")
     assert _lookups(connected) == 1
+
+
+def test_it_records_the_request_before_it_leaves_and_links_the_answer_to_it(connected, ready_petugas) -> None:
+    _lookup(ready_petugas, NIK_FOUND[0])
+    sent, answer = AuditEntry.objects.order_by("seq")
+    assert (sent.jenis, answer.jenis, answer.rujukan, sent.nik_hmac) == (Kind.KIRIM, Kind.LOOKUP, sent.seq,
+                                                                          answer.nik_hmac)
+    assert audit_unanswered(older_than=dt.timedelta(0)) == []
+
+
+def test_a_request_whose_answer_is_never_recorded_still_has_its_row(connected, ready_petugas, monkeypatch) -> None:
+    """The process dies while Dukcapil answers: the request that left is still in the trail."""
+    with mock.patch("verifikasi.services.nik_lookup", autospec=True, side_effect=SystemExit):
+        with pytest.raises(SystemExit):
+            _lookup(ready_petugas, NIK_FOUND[0])
+    (sent,) = AuditEntry.objects.all()
+    assert sent.jenis == Kind.KIRIM and sent.nik_masked == NIK_FOUND[0][:4] + "*" * 8 + NIK_FOUND[0][-4:]
+    assert audit_unanswered(older_than=dt.timedelta(0)) == [sent.seq]
+    out = io.StringIO()
+    call_command("verifikasi_audit_check", stdout=out)
+    assert "tanpa jawaban" not in out.getvalue()  # still within its timeout: it may be in flight
+    later = timezone.now() + dt.timedelta(seconds=settings.DUKCAPIL_TIMEOUT + 61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    call_command("verifikasi_audit_check", stdout=out)
+    assert f"1 permintaan terkirim ke Dukcapil tanpa jawaban tercatat (baris #{sent.seq})" in out.getvalue()
 
 
 def test_it_compares_the_documents_field_by_field(connected, ready_petugas) -> None:
@@ -123,7 +155,8 @@ def test_it_refuses_a_neighbouring_nik_and_accepts_an_audited_override(connected
     done = _lookup(ready_petugas, twin, override_reason=reason, override_token=refused.override_token)
     assert not done.refused and _lookups(connected) == 2
     kinds = list(AuditEntry.objects.order_by("seq").values_list("jenis", flat=True))
-    assert kinds == [Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.LOOKUP]
+    assert kinds == [Kind.KIRIM, Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.KIRIM,
+                     Kind.LOOKUP]
     assert "kembar" in AuditEntry.objects.get(jenis=Kind.OVERRIDE).alasan
 
 

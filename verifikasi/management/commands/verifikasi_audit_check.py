@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from verifikasi.audit import audit_chain_check
+from verifikasi.audit import audit_chain_check, audit_unanswered
 
 
 class Command(BaseCommand):
@@ -21,3 +23,9 @@ class Command(BaseCommand):
         if not report.intact:
             raise CommandError(f"RANTAI RUSAK pada baris #{report.broken_at}: {report.problem}")
         self.stdout.write(f"Rantai utuh: {report.count} baris, hash kepala {report.head_hash}")
+        # A request in flight is not yet answered: only those older than its timeout and a minute.
+        unanswered = audit_unanswered(older_than=dt.timedelta(seconds=settings.DUKCAPIL_TIMEOUT + 60))
+        if unanswered:
+            listed = ", ".join(f"#{seq}" for seq in unanswered[:20]) + (" ..." if len(unanswered) > 20 else "")
+            self.stdout.write(f"Perhatian: {len(unanswered)} permintaan terkirim ke Dukcapil tanpa jawaban "
+                              f"tercatat (baris {listed}); periksa log server pada waktu itu.")
