@@ -238,6 +238,8 @@ OTP_TOTP_ISSUER = "Disnaker Purbalingga"
 # --- Mail --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A stalled mail server must not hold a worker (or anything else) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@disnaker.purbalinggakab.go.id")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin portal", a) for a in env.list("ADMIN_EMAILS", default=[])]

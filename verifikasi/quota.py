@@ -9,6 +9,7 @@ PostgreSQL (row lock, re-checked predicate) and on SQLite (one writer).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -133,6 +134,19 @@ def quota_spend(*, operator_id: int | None) -> QuotaState:
     return QuotaState(kuota=kuota, terpakai=used, catatan=catatan)
 
 
+def _alert_mail_enqueue(alert_pk: int) -> None:
+    from .tasks import quota_alert_mail
+
+    quota_alert_mail.delay(alert_pk)
+
+
+def quota_alert_mail_send(*, alert_pk: int) -> None:
+    """Mail the admins one quota alert (the task's service)."""
+    alert = QuotaAlert.objects.filter(pk=alert_pk).first()
+    if alert is not None:
+        mail_admins(f"Kuota Dukcapil {alert.ambang} % terpakai", str(alert), fail_silently=True)
+
+
 def _alert_when_crossing(*, day: dt.date, terpakai: int, kuota: int) -> None:
     for level in ALERT_LEVELS:
         if terpakai * 100 >= level * kuota and (terpakai - 1) * 100 < level * kuota:
@@ -142,5 +156,7 @@ def _alert_when_crossing(*, day: dt.date, terpakai: int, kuota: int) -> None:
             except IntegrityError:
                 continue
             if settings.ADMINS:
-                mail_admins(f"Kuota Dukcapil {level} % terpakai", str(alert), fail_silently=True)
+                # After commit, as a task: a slow mail server must not hold the guard's lock,
+                # and a broker fault must not fail the lookup that crossed the threshold.
+                transaction.on_commit(functools.partial(_alert_mail_enqueue, alert.pk), robust=True)
             logger.warning("Kuota Dukcapil mencapai %s %% (%s dari %s)", level, terpakai, kuota)

@@ -1,4 +1,4 @@
-"""Periodic work of verifikasi: publish the audit chain head daily (outside the database)."""
+"""Background work of verifikasi: the daily chain head (outside the database), quota alert mail, guard purge."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ from django.core.management import call_command
 @shared_task(acks_late=True)
 def audit_head_publish() -> None:
     call_command("verifikasi_audit_head")
+
+
+@shared_task(acks_late=True)
+def quota_alert_mail(alert_pk: int) -> None:
+    from .quota import quota_alert_mail_send
+
+    quota_alert_mail_send(alert_pk=alert_pk)
 
 
 @shared_task(acks_late=True)

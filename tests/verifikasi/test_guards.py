@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from akun.gate import current_agreement
@@ -51,14 +52,29 @@ def test_it_keeps_the_poc_quota_until_the_poc_letter_is_recorded(settings) -> No
 
 
 @pytest.mark.django_db
-def test_it_alerts_the_admin_once_at_80_and_95_percent(settings) -> None:
+def test_it_alerts_the_admin_once_at_80_and_95_percent(settings, django_capture_on_commit_callbacks) -> None:
     settings.DUKCAPIL_DAILY_QUOTA = 20
     settings.ADMINS = [("Admin", "admin@example.test")]
-    for _ in range(20):
-        quota_spend(operator_id=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(20):
+            quota_spend(operator_id=None)
     assert sorted(QuotaAlert.objects.values_list("ambang", "terpakai")) == [(80, 16), (95, 19)]
     assert [m.subject for m in mail.outbox] == ["[Django] Kuota Dukcapil 80 % terpakai",
                                                 "[Django] Kuota Dukcapil 95 % terpakai"]
+
+
+@pytest.mark.django_db
+def test_it_mails_the_alert_only_after_the_guard_step_commits(settings, django_capture_on_commit_callbacks) -> None:
+    """A slow mail server must not hold the lock every lookup waits for."""
+    settings.DUKCAPIL_DAILY_QUOTA = 5
+    settings.ADMINS = [("Admin", "admin@example.test")]
+    for _ in range(3):
+        quota_spend(operator_id=None)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            quota_spend(operator_id=None)  # 4 of 5: crosses 80 %
+            assert mail.outbox == [] and QuotaAlert.objects.filter(ambang=80).exists()
+    assert len(callbacks) == 1 and [m.subject for m in mail.outbox] == ["[Django] Kuota Dukcapil 80 % terpakai"]
 
 
 @pytest.mark.django_db
