@@ -164,9 +164,10 @@ class GatewayFault(Exception):
         return LookupResult(outcome=Outcome.GATEWAY_FAULT, message=self.message, detail=self.kind)
 
 
-_COUNTED = "Kuota tetap terhitung."
-_MAYBE_COUNTED = "Kuota mungkin sudah terhitung."
-_NOT_COUNTED = "Kuota tidak terpakai."
+# What the fault means for Dukcapil's own count; the portal's count always includes the attempt.
+_COUNTED = "Permintaan ini tetap terhitung dalam kuota Dukcapil."
+_MAYBE_COUNTED = "Permintaan ini mungkin sudah terhitung dalam kuota Dukcapil."
+_NOT_COUNTED = "Permintaan ini tidak sampai ke Dukcapil, jadi tidak terhitung di kuota Dukcapil."
 
 
 def _malformed(reason: str) -> GatewayFault:

@@ -329,7 +329,7 @@ def test_it_times_out_after_exactly_one_request(sim: SimServer, config: ClientCo
     with pytest.raises(GatewayFault) as caught:
         nik_lookup(nik=NIK_FOUND[0], config=dataclasses.replace(config, timeout=0.3))
     assert (caught.value.kind, caught.value.permanent) == ("timeout", False)
-    assert "0.3 detik" in caught.value.message and "Kuota tetap terhitung" in caught.value.message
+    assert "0.3 detik" in caught.value.message and "tetap terhitung dalam kuota Dukcapil" in caught.value.message
     assert sim.stats()["lookups"] == 1
 
 
@@ -338,7 +338,7 @@ def test_it_reports_a_refused_connection_as_unspent(config: ClientConfig) -> Non
     with pytest.raises(GatewayFault) as caught:
         nik_lookup(nik=NIK_FOUND[0], config=dataclasses.replace(config, url=url))
     assert caught.value.kind == "connection"
-    assert "Kuota tidak terpakai" in caught.value.message
+    assert "tidak terhitung di kuota Dukcapil" in caught.value.message
 
 
 def test_it_reports_a_tls_failure_as_tls_not_not_found(sim: SimServer, config: ClientConfig) -> None:
