@@ -28,7 +28,7 @@ def _cell(value: object) -> str:
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("seq", "waktu", "operator_username", "permohonan_ref", "jenis", "mode", "hasil", "nik_masked")
-    list_filter = ("jenis", "mode", "outcome", "waktu")
+    list_filter = ("jenis", ("operator", admin.RelatedOnlyFieldListFilter), "mode", "outcome", "waktu")
     search_fields = ("operator_username", "permohonan_ref", "nik_masked")
     date_hierarchy = "waktu"
     actions = ["export_csv"]

@@ -82,6 +82,11 @@ class _Who:
 _NIK = re.compile(r"[0-9]{16}")
 
 
+def _typed(nik: str) -> str:
+    """What the officer typed, for the audit's keyed hash and mask: only when it is 16 digits."""
+    return nik if _NIK.fullmatch(nik) else ""
+
+
 def _other_nik_in_request(who: _Who, nik: str) -> str:
     """A service request is for one applicant: a second, different NIK is refused."""
     other = (
@@ -111,18 +116,22 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
     before the answer is recorded.
     """
     if not who.permohonan_ref:
-        return LookupOutcome(refusals=("Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani.",))
+        reason = "Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani."
+        who.audit(jenis=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
+        return LookupOutcome(refusals=(reason,))
     gate = dukcapil_gate(user=who.operator)
     if not gate.allowed:
-        who.audit(jenis=Kind.REFUSAL, nik=nik if _NIK.fullmatch(nik) else "", alasan=" ".join(gate.reasons))
+        who.audit(jenis=Kind.REFUSAL, nik=_typed(nik), alasan=" ".join(gate.reasons))
         return LookupOutcome(refusals=gate.reasons, gate=gate)
     if who.mode != expected_mode:
         reason = f"Mode akses yang berlaku: {who.mode.label}. Muat ulang halaman."
-        who.audit(jenis=Kind.REFUSAL, nik=nik if _NIK.fullmatch(nik) else "", alasan=reason)
+        who.audit(jenis=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
         return LookupOutcome(refusals=(reason,))
     check = nik_check(nik)
     if not check.valid:
-        entry = who.audit(jenis=Kind.REFUSAL, outcome=Outcome.REFUSED_LOCALLY, alasan=" ".join(check.errors))
+        # Hashed and masked when 16 digits: repeated probing with malformed NIKs stays linkable.
+        entry = who.audit(jenis=Kind.REFUSAL, nik=_typed(nik), outcome=Outcome.REFUSED_LOCALLY,
+                          alasan=" ".join(check.errors))
         return LookupOutcome(refusals=(Outcome.REFUSED_LOCALLY.label, *check.errors), check=check,
                              result=LookupResult(outcome=Outcome.REFUSED_LOCALLY,
                                                  message=Outcome.REFUSED_LOCALLY.label),
@@ -166,11 +175,13 @@ def lookup_perform(
     institution refusals (03, 04/10, 16, 17) stop every lookup until the admin clears it.
     """
     nik = nik.strip()
+    who = _Who(operator, client_ip, permohonan_ref, mode_current())
     try:
         config = config or ClientConfig.from_settings()
     except ImproperlyConfigured:
-        return LookupOutcome(refusals=("Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin.",))
-    who = _Who(operator, client_ip, permohonan_ref, mode_current())
+        reason = "Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin."
+        who.audit(jenis=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
+        return LookupOutcome(refusals=(reason,))
     passed = _preflight(who, nik=nik, override_reason=override_reason, override_token=override_token,
                         expected_mode=Mode.TERHUBUNG)
     if isinstance(passed, LookupOutcome):

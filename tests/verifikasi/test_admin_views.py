@@ -31,6 +31,17 @@ def test_the_admin_exports_the_trail_as_csv_without_formulas(admin_user) -> None
     assert rows[1][rows[0].index("alasan")].startswith("'=")
 
 
+def test_the_admin_filters_the_trail_by_operator_and_kind(admin_user, petugas, kepala) -> None:
+    for who, jenis in ((petugas, Kind.REFUSAL), (kepala, Kind.REFUSAL), (petugas, Kind.OVERRIDE)):
+        audit_append(operator_id=who.pk, operator_username=who.get_username(), client_ip="127.0.0.1",
+                     permohonan_ref=f"P-{who.pk}", jenis=jenis, mode=Mode.MANUAL, nik="3303014504900002")
+    client = verified_client(admin_user)
+    page = client.get("/kelola/verifikasi/auditentry/", {"operator__id__exact": petugas.pk, "jenis": "refusal"})
+    assert [e.operator_id for e in page.context["cl"].result_list] == [petugas.pk]
+    everyone = client.get("/kelola/verifikasi/auditentry/").context["cl"].result_list
+    assert len(everyone) == 3
+
+
 def test_the_audit_trail_is_read_only_in_the_admin(admin_user) -> None:
     entry = _entry()
     client = verified_client(admin_user)

@@ -117,6 +117,25 @@ def test_it_refuses_a_malformed_nik_locally_without_spending_quota(connected, re
     assert _lookups(connected) == 0 and result.quota is not None and result.quota.terpakai == 0
 
 
+def test_a_malformed_nik_refusal_is_audited_hashed_and_masked(connected, ready_petugas) -> None:
+    _lookup(ready_petugas, "3303010113900001")
+    _lookup(ready_petugas, "3303010113900001", ref="P-lagi")
+    first, again = AuditEntry.objects.order_by("seq")
+    assert (first.jenis, first.outcome, first.nik_masked) == (Kind.REFUSAL, Outcome.REFUSED_LOCALLY, "3303********0001")
+    assert first.nik_hmac and first.nik_hmac == again.nik_hmac  # repeated probing is linkable
+
+
+@pytest.mark.parametrize("case", ["no_request", "no_gateway"])
+def test_every_refusal_before_the_check_is_audited(connected, ready_petugas, settings, case) -> None:
+    if case == "no_gateway":
+        settings.DUKCAPIL_NIK_URL = ""
+    refused = _lookup(ready_petugas, NIK_FOUND[0], ref="" if case == "no_request" else "P-1")
+    entry = AuditEntry.objects.get()
+    assert refused.refused and entry.jenis == Kind.REFUSAL and entry.alasan == refused.refusals[0]
+    assert entry.operator_id == ready_petugas.pk and entry.nik_masked == NIK_FOUND[0][:4] + "*" * 8 + NIK_FOUND[0][-4:]
+    assert _lookups(connected) == 0
+
+
 def test_it_stops_every_lookup_after_a_refused_login_until_the_admin_clears_it(
     connected, ready_petugas, settings, admin_user
 ) -> None:
