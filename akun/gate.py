@@ -39,7 +39,7 @@ class _GateFacts:
     nda_verified: bool
     head_kepala_dinas_id: int | None  # None: no head recorded
     head_sptjm_verified: bool
-    agreement: Perjanjian | None  # the one in force, with only its status and end date loaded
+    agreement: Perjanjian | None  # the one in force, with only its status and dates loaded
     stop_id: int | None  # the newest stop not yet cleared
 
 
@@ -54,23 +54,25 @@ def _gate_facts(*, user_id: int) -> _GateFacts:
         f"head.kepala_dinas_id, "
         f"EXISTS (SELECT 1 FROM {q(Sptjm._meta.db_table)} WHERE kepala_dinas_id = head.kepala_dinas_id "
         f"AND {verified}), "
-        f"agreement.id, agreement.status, agreement.tanggal_berakhir, "
+        f"agreement.id, agreement.status, agreement.tanggal_berakhir, agreement.tanggal_permohonan_perpanjangan, "
         f"(SELECT id FROM {q(DukcapilStop._meta.db_table)} WHERE dicabut_pada IS NULL "
         f"ORDER BY dibuat_pada DESC LIMIT 1) "
         f"FROM (SELECT 1 AS one) AS base "
         f"LEFT JOIN (SELECT kepala_dinas_id FROM {q(PenanggungJawabUserId._meta.db_table)} "
         f"ORDER BY mulai DESC, id DESC LIMIT 1) AS head ON 1 = 1 "
-        f"LEFT JOIN (SELECT id, status, tanggal_berakhir FROM {q(Perjanjian._meta.db_table)} "
+        f"LEFT JOIN (SELECT id, status, tanggal_berakhir, tanggal_permohonan_perpanjangan "
+        f"FROM {q(Perjanjian._meta.db_table)} "
         f"ORDER BY tanggal_tanda_tangan DESC, id DESC LIMIT 1) AS agreement ON 1 = 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
-        nda, kepala_dinas_id, sptjm, agreement_id, status, end, stop_id = cursor.fetchone()
+        nda, kepala_dinas_id, sptjm, agreement_id, status, end, requested, stop_id = cursor.fetchone()
     agreement = None
     if agreement_id is not None:
-        loaded = {"id": agreement_id, "status": status,
-                  "tanggal_berakhir": Perjanjian._meta.get_field("tanggal_berakhir").to_python(end)}  # SQLite: text
-        # As `.only("status", "tanggal_berakhir")` would load it (any other field is read on use).
+        date = Perjanjian._meta.get_field("tanggal_berakhir").to_python  # SQLite: text
+        loaded = {"id": agreement_id, "status": status, "tanggal_berakhir": date(end),
+                  "tanggal_permohonan_perpanjangan": date(requested)}
+        # As `.only(...)` of these fields would load it (any other field is read on use).
         names = [f.attname for f in Perjanjian._meta.concrete_fields if f.attname in loaded]
         agreement = Perjanjian.from_db(connection.alias, names, [loaded[n] for n in names])
     return _GateFacts(bool(nda), kepala_dinas_id, bool(sptjm), agreement, stop_id)

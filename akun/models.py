@@ -210,12 +210,22 @@ class Perjanjian(models.Model):
             return "Perjanjian kerja sama dengan Disdukcapil telah dicabut; akses data kependudukan ditutup."
         if self.status == StatusPerjanjian.BERAKHIR:
             return "Perjanjian kerja sama dengan Disdukcapil telah berakhir; akses data kependudukan ditutup."
-        if today > self.tanggal_berakhir and self.status != StatusPerjanjian.PERPANJANGAN:
+        if today > self.tanggal_berakhir and (self.status != StatusPerjanjian.PERPANJANGAN
+                                               or self.tanggal_permohonan_perpanjangan is None):
             return (
                 f"Perjanjian kerja sama berakhir pada {self.tanggal_berakhir:%d-%m-%Y} dan belum ada "
-                "permohonan perpanjangan yang tercatat."
+                "permohonan perpanjangan yang tercatat (status dan tanggal suratnya)."
             )
         return None
+
+    def clean(self) -> None:
+        """An extension counts only with its request letter's date on record (Juknis VI.F, VI.G)."""
+        requested = self.tanggal_permohonan_perpanjangan
+        if self.status == StatusPerjanjian.PERPANJANGAN and requested is None:
+            raise ValidationError({"tanggal_permohonan_perpanjangan": (
+                "Status 'Perpanjangan diajukan' memerlukan tanggal surat permohonan perpanjangan.")})
+        if requested is not None and requested > timezone.localdate():
+            raise ValidationError({"tanggal_permohonan_perpanjangan": "Tanggal surat tidak boleh di masa depan."})
 
 
 class Adendum(models.Model):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -169,7 +170,25 @@ def test_it_refuses_after_the_end_date_without_an_extension_request(db: None) ->
 def test_it_allows_after_the_end_date_while_an_extension_is_requested(db: None) -> None:
     agreement = _agreement()
     agreement.status = StatusPerjanjian.PERPANJANGAN
+    agreement.tanggal_permohonan_perpanjangan = dt.date(2027, 7, 1)
     assert agreement.refusal_reason(today=dt.date(2027, 9, 17)) is None
+
+
+def test_an_extension_status_without_its_request_letter_does_not_open_access(db: None) -> None:
+    agreement = _agreement()
+    agreement.status = StatusPerjanjian.PERPANJANGAN
+    assert agreement.refusal_reason(today=dt.date(2027, 9, 17)) is not None
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert "tanggal_permohonan_perpanjangan" in refused.value.message_dict
+
+
+def test_the_gate_reads_the_extension_request_date(ready_petugas: User) -> None:
+    ended = timezone.localdate() - dt.timedelta(days=1)
+    Perjanjian.objects.update(tanggal_berakhir=ended, status=StatusPerjanjian.PERPANJANGAN)
+    assert EXPIRED in _only_reason(ready_petugas)
+    Perjanjian.objects.update(tanggal_permohonan_perpanjangan=ended - dt.timedelta(days=70))
+    assert dukcapil_gate(user=ready_petugas).allowed
 
 
 @pytest.mark.parametrize(
@@ -185,13 +204,6 @@ def test_it_refuses_everyone_through_the_gate_when_the_agreement_is_not_in_force
 def test_it_refuses_through_the_gate_after_the_end_date(ready_petugas: User) -> None:
     Perjanjian.objects.update(tanggal_berakhir=timezone.localdate() - dt.timedelta(days=1))
     assert EXPIRED in _only_reason(ready_petugas)
-
-
-def test_it_allows_through_the_gate_after_the_end_date_with_an_extension_request(ready_petugas: User) -> None:
-    Perjanjian.objects.update(
-        tanggal_berakhir=timezone.localdate() - dt.timedelta(days=1), status=StatusPerjanjian.PERPANJANGAN
-    )
-    assert dukcapil_gate(user=ready_petugas).allowed
 
 
 def test_it_shows_the_agreement_reason_on_the_counter_page(ready_petugas: User) -> None:
