@@ -155,9 +155,37 @@ def guard_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -
     return GuardDecision(tuple(text for _, text in found), tuple(kind for kind, _ in found))
 
 
-def guard_override_token(*, nik: str, decision: GuardDecision) -> str:
-    """Binds a written override to the refusal it answers: this NIK, these kinds of refusal."""
-    return _hmac(f"lewati:{nik}:{','.join(sorted(decision.kinds))}")[:32]
+OVERRIDE_TOKEN_SECONDS = 600  # the officer writes the reason at the counter, now
+
+
+@dataclass(frozen=True)
+class OverrideScope:
+    """The one refusal a written override may answer."""
+
+    operator_id: int
+    permohonan_ref: str
+    nik: str
+    decision: GuardDecision
+
+    def mac(self, issued: int) -> str:
+        kinds = ",".join(sorted(self.decision.kinds))
+        return _hmac(f"lewati:{self.operator_id}:{self.permohonan_ref}:{self.nik}:{kinds}:{issued}")[:32]
+
+
+def guard_override_token(scope: OverrideScope, *, now: dt.datetime | None = None) -> str:
+    """Binds a written override to its refusal (officer, service request, NIK, kinds of
+    refusal) for OVERRIDE_TOKEN_SECONDS."""
+    issued = int((now or timezone.now()).timestamp())
+    return f"{issued}.{scope.mac(issued)}"
+
+
+def guard_override_valid(token: str, scope: OverrideScope, *, now: dt.datetime | None = None) -> bool:
+    """Whether `token` was issued for this very refusal, and not too long ago."""
+    issued_text, _, mac = token.partition(".")
+    if not (issued_text.isascii() and issued_text.isdigit()):
+        return False
+    age = int((now or timezone.now()).timestamp()) - int(issued_text)
+    return 0 <= age <= OVERRIDE_TOKEN_SECONDS and hmac.compare_digest(mac, scope.mac(int(issued_text)))
 
 
 def guard_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:

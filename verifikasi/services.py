@@ -23,7 +23,15 @@ from .audit import audit_append, nik_hmac
 from .client import ClientConfig, GatewayFault, nik_lookup
 from .compare import FieldMatch, Stated, compare
 from .elements import LookupResult, Outcome
-from .guard import MIN_OVERRIDE_REASON, guard_check, guard_lock, guard_override_token, guard_record
+from .guard import (
+    MIN_OVERRIDE_REASON,
+    OverrideScope,
+    guard_check,
+    guard_lock,
+    guard_override_token,
+    guard_override_valid,
+    guard_record,
+)
 from .models import AuditEntry, AuditHead, Kind, Mode, ModeAkses
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
@@ -146,11 +154,12 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
         decision = guard_check(operator_id=who.operator.pk, nik=check.nik)
         if not decision.allowed:
             reason = override_reason.strip()
-            token = guard_override_token(nik=check.nik, decision=decision)
+            scope = OverrideScope(who.operator.pk, who.permohonan_ref, check.nik, decision)
             # An override answers this refusal only: a reason left from an earlier one never carries over.
-            if len(reason) < MIN_OVERRIDE_REASON or not hmac.compare_digest(override_token, token):
+            if len(reason) < MIN_OVERRIDE_REASON or not guard_override_valid(override_token, scope):
                 entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
-                return LookupOutcome(refusals=decision.reasons, overridable=True, override_token=token,
+                return LookupOutcome(refusals=decision.reasons, overridable=True,
+                                     override_token=guard_override_token(scope),
                                      check=check, audit=entry, quota=quota_state())
             who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
                       alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.core import mail
@@ -10,7 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from akun.gate import current_agreement
-from verifikasi.guard import guard_check, guard_purge, guard_record
+from verifikasi.guard import (
+    OVERRIDE_TOKEN_SECONDS,
+    OverrideScope,
+    guard_check,
+    guard_override_token,
+    guard_override_valid,
+    guard_purge,
+    guard_record,
+)
 from verifikasi.models import GuardTrace, QuotaAlert
 from verifikasi.quota import QuotaRefused, quota_spend, quota_state
 
@@ -161,3 +170,18 @@ def test_it_decides_in_one_statement(petugas, kepala, django_assert_num_queries)
     with django_assert_num_queries(1):
         decision = guard_check(operator_id=petugas.pk, nik=_near(103))
     assert decision.kinds == ("near",)
+
+
+@pytest.mark.django_db
+def test_an_override_token_answers_only_its_own_refusal(petugas, kepala) -> None:
+    guard_record(operator_id=kepala.pk, nik=_near(100))
+    decision = guard_check(operator_id=petugas.pk, nik=_near(101))
+    issued = timezone.now()
+    scope = OverrideScope(petugas.pk, "P-1", _near(101), decision)
+    token = guard_override_token(scope, now=issued)
+    assert guard_override_valid(token, scope, now=issued + dt.timedelta(seconds=30))
+    for other in (replace(scope, operator_id=kepala.pk), replace(scope, permohonan_ref="P-2"),
+                  replace(scope, nik=_near(102))):  # another officer, applicant, NIK
+        assert not guard_override_valid(token, other, now=issued)
+    assert not guard_override_valid(token, scope, now=issued + dt.timedelta(seconds=OVERRIDE_TOKEN_SECONDS + 1))
+    assert not guard_override_valid("", scope) and not guard_override_valid("x.y", scope)
