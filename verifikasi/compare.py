@@ -163,16 +163,27 @@ def _region_comparer(part: str) -> Callable[[str, str], bool]:
     return lambda stated, dukcapil: bare(stated) == bare(dukcapil)
 
 
-def _same_alamat(stated: Stated, alamat: Alamat) -> bool | None:
-    """Compared on the parts filled in on both sides; None when there are none."""
-    parts: list[tuple[str, str, Callable[[str, str], bool]]] = [
+def _alamat_pairs(stated: Stated, alamat: Alamat) -> list[tuple[str, str, Callable[[str, str], bool]]]:
+    return [
         (stated.alamat, alamat.alamat, _same_text),
         *((getattr(stated, p), getattr(alamat, p), _region_comparer(p)) for p in _REGION_WORDS),
         (stated.no_rt, alamat.no_rt, _same_number),
         (stated.no_rw, alamat.no_rw, _same_number),
     ]
-    results = [same(ours, theirs) for ours, theirs, same in parts if not _blank(ours) and not _blank(theirs)]
+
+
+def _same_alamat(stated: Stated, alamat: Alamat) -> bool | None:
+    """Compared on the parts filled in on both sides; None when there are none."""
+    pairs = _alamat_pairs(stated, alamat)
+    results = [same(ours, theirs) for ours, theirs, same in pairs if not _blank(ours) and not _blank(theirs)]
     return all(results) if results else None
+
+
+def alamat_coverage(*, stated: Stated, alamat: Alamat) -> tuple[int, int]:
+    """How many parts of the address were compared, of how many: so that a match on one part
+    is not read as a whole address matching (for the page only)."""
+    pairs = _alamat_pairs(stated, alamat)
+    return sum(1 for ours, theirs, _ in pairs if not _blank(ours) and not _blank(theirs)), len(pairs)
 
 
 def _blank(value: str | dt.date) -> bool:

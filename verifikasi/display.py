@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .compare import FieldMatch, Stated
+from .compare import FieldMatch, Stated, alamat_coverage
 from .elements import Elemen
 
 
@@ -15,6 +15,7 @@ class Row:
     dokumen: str
     dukcapil: str
     match: bool | None
+    note: str = ""
 
     def __repr__(self) -> str:
         return f"Row({self.label!r}, match={self.match})"
@@ -49,4 +50,6 @@ def display_rows(*, stated: Stated, elemen: Elemen, matches: tuple[FieldMatch, .
     }
     dokumen = {m.key: str(getattr(stated, m.key, "")) for m in matches}
     dokumen["alamat"] = _alamat_stated(stated)
-    return [Row(m.label, dokumen.get(m.key, ""), dukcapil[m.key], m.match) for m in matches]
+    compared, parts = alamat_coverage(stated=stated, alamat=elemen.alamat)
+    notes = {"alamat": f"{compared} dari {parts} bagian alamat dibandingkan" if 0 < compared < parts else ""}
+    return [Row(m.label, dokumen.get(m.key, ""), dukcapil[m.key], m.match, notes.get(m.key, "")) for m in matches]

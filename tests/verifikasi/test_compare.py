@@ -11,7 +11,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from verifikasi.compare import FIELDS, FieldMatch, Stated, compare, parse_date
+from verifikasi.compare import FIELDS, FieldMatch, Stated, alamat_coverage, compare, parse_date
+from verifikasi.display import display_rows
 from verifikasi.elements import Alamat, Elemen
 
 ALAMAT = Alamat(
@@ -338,3 +339,16 @@ def test_it_parses_dates_as_people_here_write_them(value: str) -> None:
 )  # fmt: skip
 def test_it_refuses_what_is_not_one_date_format(value: str) -> None:
     assert parse_date(value) is None
+
+
+def test_it_says_how_much_of_the_address_was_compared() -> None:
+    one = Stated(nik="x", kel_name="Kemangkon")
+    assert alamat_coverage(stated=one, alamat=ALAMAT) == (1, 7) and match_of("alamat", kel_name="Kemangkon") is True
+    row = next(r for r in display_rows(stated=one, elemen=ELEMEN, matches=compare(stated=one, elemen=ELEMEN))
+               if r.label == "Alamat Sekarang")
+    assert row.match is True and row.note == "1 dari 7 bagian alamat dibandingkan"
+    full = Stated(nik="x", alamat="Jl Merdeka No 5", prop_name="Jawa Tengah", kab_name="Purbalingga",
+                  kec_name="Kemangkon", kel_name="Kemangkon", no_rt="5", no_rw="02")
+    assert alamat_coverage(stated=full, alamat=ALAMAT) == (7, 7)
+    whole = display_rows(stated=full, elemen=ELEMEN, matches=compare(stated=full, elemen=ELEMEN))[-1]
+    assert whole.match is True and whole.note == ""
