@@ -443,30 +443,32 @@ def _read_answer(body: bytes, nik: str) -> LookupResult:
         raise _malformed("isi 'content' bukan objek")
     quota = data.get("quotaLimiter")
     quota_limiter = int(quota) if isinstance(quota, str) and _INTEGER.fullmatch(quota.strip()) else None
-    outcome = _outcome(item)
+    outcome, code = _outcome(item)
     elemen = _elemen(item, nik) if outcome is Outcome.FOUND else None
-    return LookupResult(outcome=outcome, elemen=elemen, message=OUTCOME_TEXT[outcome], quota_limiter=quota_limiter)
+    return LookupResult(outcome=outcome, elemen=elemen, message=OUTCOME_TEXT[outcome], quota_limiter=quota_limiter,
+                        gateway_code=code)
 
 
-def _outcome(item: dict[str, object]) -> Outcome:
-    """By RESPONSE_CODE when it is a known code, else by the message text."""
+def _outcome(item: dict[str, object]) -> tuple[Outcome, str]:
+    """By RESPONSE_CODE when it is a known code, else by the message text; with the known code
+    as sent ("" without one): 04 and 10 share a category but need different fixes."""
     raw_code = item.get("RESPONSE_CODE")
     code = None
     if isinstance(raw_code, str) and re.fullmatch(r"[0-9]{1,3}", raw_code.strip()):
         code = f"{int(raw_code):02d}"
         if code in _CODES:
-            return _CODES[code]
+            return _CODES[code], code
     for key in _MESSAGE_KEYS:
         text = item.get(key)
         if isinstance(text, str):
             normal = " ".join(text.split()).lower()
             for pattern, outcome in _TEXTS:
                 if pattern.search(normal):
-                    return outcome
+                    return outcome, ""
     if code is not None:
         raise _malformed(f"kode jawaban {code} tidak dikenal")
     if "NIK" in item:  # a plain record, without any message
-        return Outcome.FOUND
+        return Outcome.FOUND, ""
     raise _malformed("pesan tidak dikenal")
 
 

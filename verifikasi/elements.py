@@ -122,6 +122,7 @@ class LookupResult:
     message: str = ""  # the text shown to the officer
     quota_limiter: int | None = None  # the gateway's remaining quota, when sent
     detail: str = ""  # for faults: what went wrong, without secrets or values
+    gateway_code: str = ""  # the known RESPONSE_CODE as sent, "" when the answer carried none
 
     def __repr__(self) -> str:
         return f"LookupResult(outcome={self.outcome.value}, elemen={'ada' if self.elemen else 'tidak ada'})"

@@ -205,12 +205,16 @@ def lookup_perform(
         logger.error("dukcapil lookup failed unexpectedly: %s", type(exc).__name__)
         result = LookupResult(outcome=Outcome.GATEWAY_FAULT, detail="unexpected",
                               message="Jawaban layanan Dukcapil tidak dapat diproses portal. Laporkan ke admin.")
+    code = result.gateway_code or result.outcome.value
     if result.outcome.stops_lookups:
-        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label}", kode=result.outcome.value)
+        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label} (kode {code})", kode=code)
     matches = compare(stated=stated, elemen=result.elemen) if result.elemen is not None else ()
+    if result.outcome == Outcome.GATEWAY_FAULT:
+        alasan = result.detail
+    else:  # the code as sent where it differs from the category's (10 is filed under 04)
+        alasan = f"kode gateway {code}" if code != result.outcome.value else ""
     entry = who.audit(jenis=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
-                      kecocokan={m.key: m.match for m in matches}, rujukan=passed.entry.seq,
-                      alasan=result.detail if result.outcome == Outcome.GATEWAY_FAULT else "")
+                      kecocokan={m.key: m.match for m in matches}, rujukan=passed.entry.seq, alasan=alasan)
     return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=spent,
                          gate=None if result.outcome.stops_lookups else GateDecision(()), warnings=check.warnings)
 

@@ -198,9 +198,12 @@ def test_it_files_an_ip_refused_answer_under_its_category_and_raises_the_stop(
     result = _lookup(ready_petugas, NIK_FOUND[0])
     assert ip_refusing.answered == [ip_refusing.code]
     assert result.result is not None and result.result.outcome == Outcome.IP_REFUSED
-    assert AuditEntry.objects.get(jenis=Kind.LOOKUP).outcome == Outcome.IP_REFUSED.value
+    assert result.result.gateway_code == ip_refusing.code  # 04 and 10 need different fixes: both are kept
+    entry = AuditEntry.objects.get(jenis=Kind.LOOKUP)
+    assert entry.outcome == Outcome.IP_REFUSED.value
+    assert entry.alasan == ("" if ip_refusing.code == "04" else "kode gateway 10")
     stop = DukcapilStop.objects.get(dicabut_pada__isnull=True)
-    assert stop.kode == Outcome.IP_REFUSED.value and Outcome.IP_REFUSED.label in stop.alasan
+    assert stop.kode == ip_refusing.code and Outcome.IP_REFUSED.label in stop.alasan
 
 
 def test_it_refuses_another_officer_before_sending_after_an_ip_refusal_until_the_stop_is_cleared(
