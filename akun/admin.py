@@ -43,7 +43,7 @@ class OperatorAdmin(UserAdmin):
                 )
             },
         ),
-        ("Peran dan status", {"fields": ("is_active", "is_staff", "groups")}),
+        ("Peran dan status", {"fields": ("is_active", "is_staff", "groups", "batas_harian")}),
         ("Riwayat", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

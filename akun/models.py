@@ -67,6 +67,15 @@ class User(AbstractUser):
     )
     nama_kantor = models.CharField("nama kantor", max_length=150, blank=True)
     alamat_kantor = models.CharField("alamat kantor", max_length=255, blank=True)
+    batas_harian = models.PositiveIntegerField(
+        "batas pribadi permintaan per hari", null=True, blank=True,
+        help_text="Kosong: mengikuti batas umum DUKCAPIL_OPERATOR_DAILY_CAP (0 = tanpa batas pribadi). "
+                  "Kuota harian instansi tetap berlaku.",
+    )
+
+    def operator_daily_cap(self) -> int:
+        """This operator's own daily cap (0 = none): the admin's value, else the deployment's."""
+        return settings.DUKCAPIL_OPERATOR_DAILY_CAP if self.batas_harian is None else self.batas_harian
 
     class Meta:
         verbose_name = "operator"

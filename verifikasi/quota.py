@@ -108,16 +108,17 @@ def _increment(model: type[QuotaDay] | type[OperatorQuotaDay], *, day: dt.date, 
     return spend()
 
 
-def quota_spend(*, operator_id: int | None) -> QuotaState:
+def quota_spend(*, operator_id: int | None, operator_cap: int | None = None) -> QuotaState:
     """Count one request about to be sent, or refuse without counting.
 
-    Raises QuotaRefused ("Kuota akses hari ini telah habis") when the day's quota,
-    or the operator's own daily cap, is spent. Without a per-operator cap this is a
-    single statement on the hot path.
+    `operator_cap` is the operator's own daily cap (0 = none; None = the deployment's
+    DUKCAPIL_OPERATOR_DAILY_CAP). Raises QuotaRefused ("Kuota akses hari ini telah habis")
+    when the day's quota, or the operator's own cap, is spent. Without a per-operator cap
+    this is a single statement on the hot path.
     """
     day = quota_today()
     kuota, catatan = quota_effective()
-    cap = settings.DUKCAPIL_OPERATOR_DAILY_CAP
+    cap = settings.DUKCAPIL_OPERATOR_DAILY_CAP if operator_cap is None else operator_cap
     if cap and operator_id is not None:
         with transaction.atomic():  # a global refusal undoes the operator's count
             if _increment(OperatorQuotaDay, day=day, limit=cap, operator_id=operator_id) is None:

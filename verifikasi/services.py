@@ -164,7 +164,7 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
             who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
                       alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
         try:
-            spent = quota_spend(operator_id=who.operator.pk)
+            spent = quota_spend(operator_id=who.operator.pk, operator_cap=who.operator.operator_daily_cap())
         except QuotaRefused as refused:
             entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
             return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())

@@ -16,7 +16,7 @@ from django.utils import timezone
 from akun.models import DukcapilStop
 from layanan.models import Jenis
 from layanan.services import permohonan_open
-from tests.conftest import verified_client
+from tests.conftest import nda_verified, verified_client
 from verifikasi.audit import audit_unanswered
 from verifikasi.compare import Stated
 from verifikasi.elements import Outcome
@@ -185,6 +185,21 @@ def test_it_refuses_when_the_quota_is_spent_and_sends_nothing(connected, ready_p
     result = _lookup(ready_petugas, NIK_FOUND[3])
     assert result.refusals == ("Kuota akses hari ini telah habis",)
     assert _lookups(connected) == 1
+
+
+def test_it_holds_each_officer_to_the_daily_cap_the_admin_set_for_them(connected, ready_petugas, make_user,
+                                                                        admin_user, settings) -> None:
+    settings.DUKCAPIL_OPERATOR_DAILY_CAP = 0  # no cap for the others
+    ready_petugas.batas_harian = 1
+    ready_petugas.save()
+    other = make_user(username="petugas2")
+    nda_verified(operator=other, by=admin_user)
+    assert not _lookup(ready_petugas, NIK_FOUND[0]).refused
+    capped = _lookup(ready_petugas, NIK_FOUND[3])
+    assert capped.refusals == ("Batas pribadi Anda (1 permintaan per hari) telah habis.",)
+    assert not _lookup(other, NIK_FOUND[2]).refused and _lookups(connected) == 2
+    page = verified_client(admin_user).get(f"/kelola/akun/user/{ready_petugas.pk}/change/").content.decode()
+    assert 'name="batas_harian"' in page and 'value="1"' in page
 
 
 def test_it_refuses_an_officer_without_nda_before_anything_is_sent(connected, petugas) -> None:
