@@ -46,6 +46,8 @@ def _required(name: str, dev_default: str) -> str:
 SECRET_KEY = _required("SECRET_KEY", "dev-only-insecure-key-never-used-in-production-0123456789")
 # Key of the keyed hash (HMAC) of NIKs and of the audit chain.
 AUDIT_HMAC_KEY = _required("AUDIT_HMAC_KEY", "dev-only-audit-key")
+# The audit chain's head is appended here daily (outside the database), besides mail and the log.
+AUDIT_HEAD_FILE = env.str("AUDIT_HEAD_FILE", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     if DEBUG:

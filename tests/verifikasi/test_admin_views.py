@@ -10,7 +10,7 @@ import pytest
 
 from akun.gate import current_agreement
 from tests.conftest import verified_client
-from verifikasi.audit import audit_append
+from verifikasi.audit import audit_append, audit_chain_check
 from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
 
 
@@ -91,15 +91,21 @@ def test_the_admin_page_shows_todays_quota_alerts(admin_user, settings) -> None:
     assert "Peringatan kuota" in page and "4 dari 5 (80 %)" in page
 
 
-def test_the_daily_tasks_publish_the_head_and_purge_old_traces(admin_user, settings, capsys) -> None:
+def test_the_daily_tasks_publish_the_head_and_purge_old_traces(admin_user, settings, tmp_path) -> None:
     from django.core import mail
 
     from verifikasi.tasks import audit_head_publish, guard_traces_purge
 
     settings.ADMINS = [("Admin", "admin@example.test")]
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "kepala-jejak.txt")
     _entry()
     audit_head_publish()
-    assert "1 baris" in mail.outbox[-1].body
+    first = audit_chain_check()
+    _entry()
+    audit_head_publish()
+    assert "1 baris" in mail.outbox[0].body and "2 baris" in mail.outbox[1].body
+    published = (tmp_path / "kepala-jejak.txt").read_text().splitlines()
+    assert len(published) == 2 and f"1 baris, hash {first.head_hash}" in published[0]  # appended, not rewritten
     assert guard_traces_purge() == 0
 
 
