@@ -119,6 +119,11 @@ def child_worker(username: str) -> int:
     print("READY", flush=True)
     for line in sys.stdin:
         command, _, nik = line.strip().partition(" ")
+        if command == "SPEND":  # `SPEND <attempts>:<own cap>`: the quota step alone, no guard lock
+            attempts, _, cap = nik.partition(":")
+            print("RESULT " + json.dumps({"username": username, "authorised": quota_spend_attempts(
+                operator.pk, int(attempts), int(cap))}), flush=True)
+            continue
         if command != "GO":
             print(f"unknown command {command!r}", flush=True)
             return 3
@@ -134,6 +139,20 @@ def child_worker(username: str) -> int:
         print("RESULT " + json.dumps(result), flush=True)
     connection.close()
     return 0
+
+
+def quota_spend_attempts(operator_id: int, attempts: int, cap: int) -> int:
+    """Call the quota step `attempts` times back to back; how many were authorised."""
+    from verifikasi.quota import QuotaRefused, quota_spend
+
+    authorised = 0
+    for _ in range(attempts):
+        try:
+            quota_spend(operator_id=operator_id, operator_cap=cap)
+            authorised += 1
+        except QuotaRefused:
+            pass
+    return authorised
 
 
 def main(argv: list[str]) -> int:
@@ -256,6 +275,17 @@ class Race:
         _await(taking, b"RESULT ", FINISH_TIMEOUT_S)
         return taking, self.lookups_reached() - before
 
+    def spend_round(self, attempts: int, cap: int) -> list[Worker]:
+        """Every worker hammers the quota step alone (no guard lock around it), all at once."""
+        self.db.reset()
+        for worker in self.workers:
+            worker.read_upto = len(worker.output)
+        for worker in self.workers:
+            assert worker.proc.stdin is not None
+            worker.proc.stdin.write(f"SPEND {attempts}:{cap}\n".encode())
+        _await(self.workers, b"RESULT ", FINISH_TIMEOUT_S)
+        return self.workers
+
 
 @contextlib.contextmanager
 def race_on(db: RaceDb) -> Iterator[Race]:
@@ -370,6 +400,31 @@ def test_sqlite_file_database_counts_exactly_min_n_r(sqlite_race: Race, processe
 @pytest.mark.parametrize("processes", CASES)
 def test_postgresql_counts_exactly_min_n_r(postgres_race: Race, processes: int) -> None:
     assert_exactly_min(postgres_race, processes)
+
+
+def assert_quota_step_alone_is_exact(race: Race, cap: int) -> None:
+    """12 processes, 10 attempts each, straight at `quota_spend` (the guard's lock is not around it
+    here): exactly QUOTA are authorised, and no officer past their own cap."""
+    workers = race.spend_round(10, cap)
+    shown = _show(workers)
+    granted = [int(r["authorised"]) for w in workers if (r := w.last_result()) is not None]  # type: ignore[call-overload]
+    assert len(granted) == len(workers), f"a worker printed no RESULT\n{shown}"
+    assert sum(granted) == QUOTA and race.db.execute("SELECT terpakai FROM verifikasi_quotaday") == [(QUOTA,)], shown
+    assert not cap or max(granted) <= cap, shown
+    if cap:
+        own = race.db.execute("SELECT SUM(terpakai) FROM verifikasi_operatorquotaday")
+        assert own == [(QUOTA,)], f"operator counts {own}: a global refusal must undo the operator's count\n{shown}"
+
+
+@pytest.mark.parametrize("cap", [0, 2], ids=["no-own-cap", "own-cap-2"])
+def test_sqlite_quota_step_alone_authorises_exactly_the_quota(sqlite_race: Race, cap: int) -> None:
+    assert_quota_step_alone_is_exact(sqlite_race, cap)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("cap", [0, 2], ids=["no-own-cap", "own-cap-2"])
+def test_postgresql_quota_step_alone_authorises_exactly_the_quota(postgres_race: Race, cap: int) -> None:
+    assert_quota_step_alone_is_exact(postgres_race, cap)
 
 
 def assert_one_of_neighbours_leaves(race: Race) -> None:
