@@ -105,6 +105,15 @@ def _private_media(settings: object, tmp_path: object) -> None:
 
 
 @pytest.fixture
+def celery_eager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks run in the test, whatever broker the environment names (CI: Redis)."""
+    from disnaker_portal.celery import app
+
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)  # the namespaced key wins
+    monkeypatch.setitem(app.conf, "CELERY_TASK_EAGER_PROPAGATES", True)
+
+
+@pytest.fixture
 def petugas(make_user: Callable[..., User]) -> User:
     return make_user(PETUGAS_LOKET, username="petugas")
 

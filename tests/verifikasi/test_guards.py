@@ -61,7 +61,8 @@ def test_it_keeps_the_poc_quota_until_the_poc_letter_is_recorded(settings) -> No
 
 
 @pytest.mark.django_db
-def test_it_alerts_the_admin_once_at_80_and_95_percent(settings, django_capture_on_commit_callbacks) -> None:
+def test_it_alerts_the_admin_once_at_80_and_95_percent(settings, django_capture_on_commit_callbacks,
+                                                       celery_eager) -> None:
     settings.DUKCAPIL_DAILY_QUOTA = 20
     settings.ADMINS = [("Admin", "admin@example.test")]
     with django_capture_on_commit_callbacks(execute=True):
@@ -73,7 +74,8 @@ def test_it_alerts_the_admin_once_at_80_and_95_percent(settings, django_capture_
 
 
 @pytest.mark.django_db
-def test_it_mails_the_alert_only_after_the_guard_step_commits(settings, django_capture_on_commit_callbacks) -> None:
+def test_it_mails_the_alert_only_after_the_guard_step_commits(settings, django_capture_on_commit_callbacks,
+                                                              celery_eager) -> None:
     """A slow mail server must not hold the lock every lookup waits for."""
     settings.DUKCAPIL_DAILY_QUOTA = 5
     settings.ADMINS = [("Admin", "admin@example.test")]
