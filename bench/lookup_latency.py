@@ -37,8 +37,9 @@ data, CSRF token from the form page), in four load shapes:
    the defaults).
 Every answer must show the found-person result card (a refusal is a problem, and the exit
 status is 1). Added latency = the officer's round trip minus the simulator's fixed latency.
-It runs once per --conn-max-age value (Django CONN_MAX_AGE through DATABASE_URL; 0 is a new
-PostgreSQL connection per request, the portal's default is 60) and prints, per phase, median,
+It runs once per --connections mode ('pool', the portal's default on PostgreSQL: one psycopg_pool
+per gunicorn process; or N: no pool, Django CONN_MAX_AGE=N through DATABASE_URL, 0 being a new
+PostgreSQL connection per request) and prints, per phase, median,
 p95 and max, lookups/s, the gunicorn processes' CPU time per lookup, how busy the whole
 machine was (every process of every user), and the verdict against the target (p95 < 50
 ms); the saturation verdict also says how many times the legal rate it sent. The
@@ -525,6 +526,12 @@ def serving(args: argparse.Namespace, env: dict[str, str], officers: list[Office
                 counter.close()
 
 
+def connections_label(mode: str) -> str:
+    if mode == "pool":
+        return "connection pool (psycopg_pool, one per gunicorn process)"
+    return f"no pool, CONN_MAX_AGE={mode}{' (a new PostgreSQL connection per request)' if mode == '0' else ''}"
+
+
 def guard_interval(pace: float) -> int:
     """The guard's minimum interval for the paced phase: the pace less 1 s, in whole seconds, so that
     an officer whose previous lookup was served up to 1 s late is not refused."""
@@ -536,9 +543,10 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=int, default=200, help="the simulator's fixed latency")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (gthread)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
-    parser.add_argument("--conn-max-age", default="0,60",
-                        help="Django CONN_MAX_AGE values to run, via DATABASE_URL (0 = a new connection per "
-                             "request; the portal's default is 60, DB_CONN_MAX_AGE)")
+    parser.add_argument("--connections", "--conn-max-age", dest="connections", default="pool",
+                        help="database connection modes to run, comma-separated: 'pool' (the portal's default on "
+                             "PostgreSQL: one psycopg_pool per process) or a number N (no pool, Django "
+                             "CONN_MAX_AGE=N through DATABASE_URL; 0 = a new connection per request)")
     parser.add_argument("--single", type=int, default=60, help="lookups by the officer alone")
     parser.add_argument("--each", type=int, default=15,
                         help="lookups by each of the 20 officers in the closed loop (saturation)")
@@ -560,7 +568,9 @@ def main() -> int:
                         help="keep gunicorn's and the simulator's logs here (default: a temporary folder, "
                              "removed unless something went wrong)")
     args = parser.parse_args()
-    ages = [int(a) for a in args.conn_max_age.split(",")]
+    modes = [m.strip() for m in args.connections.split(",")]
+    if any(m != "pool" and not m.isdigit() for m in modes):
+        parser.error("--connections takes 'pool' or whole numbers of seconds")
     latency_s = args.latency_ms / 1000
     pace = args.pace_seconds
     saturation = f"{OFFICERS} officers, saturation (closed loop)"
@@ -569,7 +579,7 @@ def main() -> int:
     name, url = database_create("bench_latency", args.admin_url)
     log_dir = Path(args.log_dir or tempfile.mkdtemp(prefix=f"{name}-"))
     log_dir.mkdir(parents=True, exist_ok=True)
-    results: list[tuple[int, list[tuple[str, Measured]]]] = []
+    results: list[tuple[str, list[tuple[str, Measured]]]] = []
     try:
         migrate(url)
         sim_port = free_port()
@@ -588,11 +598,13 @@ def main() -> int:
                    "--latency-ms", str(args.latency_ms), "--quiet"]
         with running(sim_cmd, env, sim_port, "simulator", log_dir / f"{name}-sim.log") as sim:
             sim_alone = simulator_round_trip(sim_port, officers[0].nik, 30)
-            for age in ages:
+            for mode in modes:
                 phases: list[tuple[str, Measured]] = []
-                # Always explicit: without it the portal takes DB_CONN_MAX_AGE (60).
-                env_age = {**env, "DATABASE_URL": f"{url}?conn_max_age={age}"}
-                with serving(args, env_age, officers, log_dir / f"{name}-gunicorn-{age}.log") as (portal, counters):
+                if mode == "pool":
+                    env_age = {**env, "DB_POOL": "true"}
+                else:  # always explicit: without it the portal takes DB_CONN_MAX_AGE (60)
+                    env_age = {**env, "DB_POOL": "false", "DATABASE_URL": f"{url}?conn_max_age={mode}"}
+                with serving(args, env_age, officers, log_dir / f"{name}-gunicorn-{mode}.log") as (portal, counters):
                     drive(counters, 2)  # warm every worker and thread
                     phases.append(("1 officer", measured(functools.partial(drive, counters[:1], args.single),
                                                          portal, sim.pid)))
@@ -605,13 +617,13 @@ def main() -> int:
                     # The guard's minimum interval on, as in production (less 1 s: see guard_interval).
                     env_paced = {**env_age, "ENUM_GUARD_MIN_INTERVAL_SECONDS": str(guard_interval(pace))}
                     with serving(args, env_paced, officers,
-                                 log_dir / f"{name}-gunicorn-{age}-paced.log") as (portal, counters):
+                                 log_dir / f"{name}-gunicorn-{mode}-paced.log") as (portal, counters):
                         time.sleep(pace)  # every officer's last lookup (earlier phases) is now a pace ago
                         drive(counters, 1)  # warm every worker
                         time.sleep(pace)
                         phases.append((paced_name, measured(
                             functools.partial(paced, counters, args.paced_rounds, pace, args.seed), portal, sim.pid)))
-                results.append((age, phases))
+                results.append((mode, phases))
             if args.profile:
                 profile_in_process(officers[0], args.profile_lookups)
     finally:
@@ -621,7 +633,7 @@ def main() -> int:
             connections.close_all()
         database_drop(name, args.admin_url)
         shutil.rmtree(log_dir / f"{name}-private", ignore_errors=True)
-        complete = len(results) == len(ages) and not any(m.run.problems for _, phases in results for _, m in phases)
+        complete = len(results) == len(modes) and not any(m.run.problems for _, phases in results for _, m in phases)
         if complete and not args.log_dir:
             shutil.rmtree(log_dir, ignore_errors=True)
         else:
@@ -637,16 +649,16 @@ def main() -> int:
     print("-" * len(HEADER))
     print(summary_line("simulator alone (ref.)", sim_alone, latency_s))
     problems: list[str] = []
-    for age, phases in results:
-        print(f"CONN_MAX_AGE={age}{' (a new PostgreSQL connection per request)' if age == 0 else ''}")
+    for mode, phases in results:
+        print(connections_label(mode))
         for phase, m in phases:
             print(summary_line(f"  {phase}", m.run.seconds, latency_s, m))
             problems += m.run.problems
     for problem in problems[:10]:
         print(f"problem: {problem}")
     legal_rate = OFFICERS / pace  # lookups/s the guard lets 20 officers send at most
-    for age, phases in results:
-        print(f"target p95 < {TARGET_P95_MS:.0f} ms with CONN_MAX_AGE={age}:")
+    for mode, phases in results:
+        print(f"target p95 < {TARGET_P95_MS:.0f} ms with {connections_label(mode)}:")
         for phase, m in phases:
             value = p95(added_ms(m.run.seconds, latency_s))
             note = ""
