@@ -36,6 +36,7 @@ class Tally:
     """One row of counts: a month, an operator, or the whole semester."""
 
     terhubung: int = 0  # requests the portal sent to the gateway
+    terjawab: int = 0  # answers (or faults) recorded for them
     manual: int = 0  # authorisations to look up in Dukcapil's own portal
     ditemukan: int = 0
     ditemukan_catatan: int = 0  # found, but deceased, duplicate or inactive
@@ -48,9 +49,16 @@ class Tally:
     def akses(self) -> int:
         return self.terhubung + self.manual
 
+    @property
+    def tanpa_jawaban(self) -> int:
+        """Requests that left with no answer recorded (the process stopped between the two rows)."""
+        return max(self.terhubung - self.terjawab, 0)
+
     def add(self, jenis: str, outcome: str) -> None:
         if jenis == Kind.KIRIM:
             self.terhubung += 1
+        elif jenis == Kind.LOOKUP:
+            self.terjawab += 1
         elif jenis == Kind.IZIN:
             self.manual += 1
         elif jenis == Kind.REFUSAL:

@@ -113,3 +113,11 @@ def test_report_downloads_and_admin_actions_are_not_officers_access(append_at, m
     assert {r.nama: r.tally.akses for r in f.per_operator} == {petugas.nama_lengkap: 1, refusing.nama_lengkap: 0}
     assert f.petugas_mengakses == 1
     assert (f.jumlah.akses, f.jumlah.ditolak) == (1, 1)
+
+
+def test_a_request_sent_without_a_recorded_answer_is_counted_as_such(append_at, make_user) -> None:
+    _semester_i_rows(append_at, make_user)
+    append_at(dt.datetime(2026, 5, 4, 2, 0, tzinfo=UTC), Kind.KIRIM)  # the process stopped before the answer
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    assert (f.jumlah.terhubung, f.jumlah.terjawab, f.jumlah.tanpa_jawaban) == (5, 4, 1)
+    assert {m.month: t.tanpa_jawaban for m, t in f.bulanan}[5] == 1

@@ -121,3 +121,11 @@ def test_a_signing_date_typed_far_in_the_past_does_not_break_the_pages(kepala, d
     assert page.status_code == 200 and "Semester I Tahun 2025" in page.content.decode()
     assert "Tahun 2024" not in page.content.decode()
     assert _download(client, Semester(2025, 1)).status_code == 200
+
+
+def test_the_report_names_requests_sent_without_a_recorded_answer(kepala, rows, append_at) -> None:
+    head_with_sptjm(kepala=kepala)
+    assert "tanpa jawaban tercatat" not in pdf_text(_download(verified_client(kepala), S1).content)
+    append_at(dt.datetime(2026, 2, 5, 3, 0, tzinfo=dt.UTC), Kind.KIRIM)
+    text = re.sub(r"\s+", " ", pdf_text(_download(verified_client(kepala), S1).content))
+    assert re.search(r"di antaranya tanpa jawaban tercatat .*? 1 ", text)
