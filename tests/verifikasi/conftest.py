@@ -27,14 +27,19 @@ def simulator() -> Iterator[SimServer]:
         sim.stop()
 
 
-@pytest.fixture
-def connected(simulator: SimServer, settings, db: None) -> SimServer:
-    """The portal in connected mode against the simulator, guards relaxed for back-to-back lookups."""
+def portal_connect(settings, simulator: SimServer, *, ip_user: str = DEFAULT_IP_USER) -> SimServer:
+    """Point the portal at `simulator` in connected mode, guards relaxed for back-to-back lookups."""
     settings.DUKCAPIL_NIK_URL = simulator.lookup_url
     settings.DUKCAPIL_USER_ID = DEFAULT_USER_ID
     settings.DUKCAPIL_PASSWORD = DEFAULT_PASSWORD
-    settings.DUKCAPIL_IP_USER = DEFAULT_IP_USER
+    settings.DUKCAPIL_IP_USER = ip_user
     settings.DUKCAPIL_TIMEOUT = 1.0
     settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 0
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
     return simulator
+
+
+@pytest.fixture
+def connected(simulator: SimServer, settings, db: None) -> SimServer:
+    """The portal in connected mode against the simulator."""
+    return portal_connect(settings, simulator)

@@ -19,14 +19,13 @@ from akun.models import DukcapilStop, User
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.conftest import nda_verified, verified_client
+from tests.verifikasi.conftest import portal_connect
 from verifikasi.compare import Stated
 from verifikasi.elements import Outcome
-from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
+from verifikasi.models import AuditEntry, Kind
 from verifikasi.services import LookupOutcome, lookup_perform
 from verifikasi.simulator import (
     DEFAULT_IP_USER,
-    DEFAULT_PASSWORD,
-    DEFAULT_USER_ID,
     NIK_FOUND,
     Reply,
     SimServer,
@@ -102,43 +101,24 @@ def portal_quota(settings: SettingsWrapper) -> int:
     return PORTAL_QUOTA
 
 
+@pytest.mark.parametrize(
+    ("gateway_quota", "sends", "shown"),
+    [(50, True, "menurut gateway Dukcapil: 49 tersisa"),  # beside the portal's own count
+     (1, True, "menurut gateway Dukcapil: 0 tersisa"),  # this lookup spends the gateway's last one: 0 is shown
+     (50, False, None)],  # a gateway without quotaLimiter: no gateway count at all
+    ids=["beside-the-portals-count", "zero-shown", "none-sent"],
+)
 def test_it_shows_the_gateways_quota_limiter_beside_the_portals_own_count(
-    connected: SimServer, ready_petugas: User, portal_quota: int,
+    connected: SimServer, ready_petugas: User, portal_quota: int, gateway_quota: int, sends: bool, shown: str | None,
 ) -> None:
-    connected.control(quota=50, quota_limiter=True)
+    connected.control(quota=gateway_quota, quota_limiter=sends)
     client, url = _counter(ready_petugas)
     response = client.post(url, {"nik": NIK_FOUND[0]})
     assert "Data Ditemukan" in response.content.decode()
-    gateway_left = connected.stats()["quota_remaining"]
-    assert gateway_left == 49  # what the simulator sent as quotaLimiter with this answer
+    assert connected.stats()["quota_remaining"] == gateway_quota - 1  # what the simulator sent with this answer
     kuota = _text_of(response.content, "kuota")
     assert f"{portal_quota - 1} tersisa dari {portal_quota} (terpakai 1)" in kuota
-    assert f"menurut gateway Dukcapil: {gateway_left} tersisa" in kuota
-
-
-def test_it_shows_a_gateway_quota_limiter_of_zero(
-    connected: SimServer, ready_petugas: User, portal_quota: int,
-) -> None:
-    connected.control(quota=1, quota_limiter=True)  # this lookup spends the gateway's last one
-    client, url = _counter(ready_petugas)
-    response = client.post(url, {"nik": NIK_FOUND[0]})
-    assert "Data Ditemukan" in response.content.decode()
-    assert connected.stats()["quota_remaining"] == 0
-    kuota = _text_of(response.content, "kuota")
-    assert f"{portal_quota - 1} tersisa dari {portal_quota}" in kuota
-    assert "menurut gateway Dukcapil: 0 tersisa" in kuota
-
-
-def test_it_shows_no_gateway_count_when_the_gateway_sends_none(
-    connected: SimServer, ready_petugas: User, portal_quota: int,
-) -> None:
-    connected.control(quota=50, quota_limiter=False)
-    client, url = _counter(ready_petugas)
-    response = client.post(url, {"nik": NIK_FOUND[0]})
-    assert "Data Ditemukan" in response.content.decode()
-    kuota = _text_of(response.content, "kuota")
-    assert f"{portal_quota - 1} tersisa dari {portal_quota}" in kuota
-    assert "gateway" not in kuota
+    assert (shown in kuota) if shown else ("gateway" not in kuota)
 
 
 # -- the stop after an IP-refused answer (04, 10) ------------------------------------------------
@@ -162,13 +142,7 @@ def ip_refusing(request: pytest.FixtureRequest, settings: SettingsWrapper, db: N
     code = str(request.param)
     sim = make_server(port=0, ip_user=DEFAULT_IP_USER if code == "04" else OTHER_IP).start()
     try:
-        settings.DUKCAPIL_NIK_URL = sim.lookup_url
-        settings.DUKCAPIL_USER_ID = DEFAULT_USER_ID
-        settings.DUKCAPIL_PASSWORD = DEFAULT_PASSWORD
-        settings.DUKCAPIL_IP_USER = OTHER_IP
-        settings.DUKCAPIL_TIMEOUT = 1.0
-        settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 0
-        ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+        portal_connect(settings, sim, ip_user=OTHER_IP)
         sim.control(generation="3")  # the code itself on the wire, not only the text
         if code == "04":
             def cure() -> None:
