@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from akun.http import client_ip
 from .audit import audit_append
 from .elements import Outcome
 from .models import AuditEntry, Kind, Mode, ModeAkses, QuotaAlert
+from .services import poc_warning
 
 CSV_COLUMNS = ("seq", "waktu", "operator_username", "client_ip", "permohonan_ref", "jenis", "mode", "outcome",
                "nik_masked", "nik_hmac", "kecocokan", "alasan", "prev_hash", "row_hash")
@@ -87,6 +88,10 @@ class ModeAksesAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ModeAkses, form: object, change: bool) -> None:
         obj.diubah_oleh = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)  # type: ignore[arg-type]
+        warning = poc_warning()
         audit_append(operator_id=request.user.pk, operator_username=request.user.get_username(),
                      client_ip=client_ip(request), permohonan_ref="-", jenis=Kind.ADMIN,
-                     mode=Mode(obj.mode), alasan=f"Mode akses diubah menjadi: {obj.get_mode_display()}")
+                     mode=Mode(obj.mode), alasan=f"Mode akses diubah menjadi: {obj.get_mode_display()}"
+                     + (" (sebelum surat hasil PoC dicatat)" if warning else ""))
+        if warning:
+            self.message_user(request, warning, messages.WARNING)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from akun.gate import GateDecision, dukcapil_gate
+from akun.gate import GateDecision, current_agreement, dukcapil_gate
 from akun.models import DukcapilStop, User
 
 from .audit import audit_append, nik_hmac
@@ -70,6 +70,17 @@ def mode_current() -> Mode:
     """The access mode in force; manual until the admin connects the gateway."""
     row = ModeAkses.objects.values_list("mode", flat=True).first()
     return Mode(row) if row else Mode.MANUAL
+
+
+def poc_warning() -> str:
+    """Connected mode before the PoC result letter is on record: only for the PoC Dukcapil schedules."""
+    agreement = current_agreement()
+    if mode_current() != Mode.TERHUBUNG or (agreement is not None and agreement.poc_passed):
+        return ""
+    return ("Mode terhubung aktif, tetapi surat hasil PoC belum dicatat pada perjanjian. Sebelum PoC, "
+            "sambungan ke gateway Dukcapil hanya untuk pelaksanaan PoC yang dijadwalkan Dinas Dukcapil "
+            "(Juknis II.D); akses sehari-hari melalui mode manual. Kuota tanpa batas baru berlaku setelah surat "
+            "hasil PoC dicatat.")
 
 
 @dataclass(frozen=True)

@@ -118,5 +118,21 @@ def test_switching_the_mode_and_clearing_a_stop_are_audited(admin_user, settings
     stop = DukcapilStop.objects.create(alasan="Dukcapil menjawab: Gagal Login", kode="03")
     client.post("/kelola/akun/dukcapilstop/", {"action": "clear", "_selected_action": [stop.pk]})
     rows = list(AuditEntry.objects.filter(jenis=Kind.ADMIN).order_by("seq").values_list("alasan", flat=True))
-    assert rows[0] == "Mode akses diubah menjadi: Terhubung (portal mengirim permintaan ke gateway Dukcapil)"
+    assert rows[0] == ("Mode akses diubah menjadi: Terhubung (portal mengirim permintaan ke gateway Dukcapil) "
+                       "(sebelum surat hasil PoC dicatat)")
     assert rows[1].startswith("Penghentian akses Dukcapil dicabut (kode 03)")
+
+
+def test_connected_mode_before_the_poc_letter_is_flagged_to_the_admin(admin_user, settings) -> None:
+    settings.DUKCAPIL_NIK_URL = "http://127.0.0.1:9/call_nik"
+    client = verified_client(admin_user)
+    assert "PoC belum tercatat" not in client.get("/pengelola/").content.decode()  # manual mode: nothing to say
+    saved = client.post("/kelola/verifikasi/modeakses/add/", {"mode": "terhubung"}, follow=True)
+    assert "surat hasil PoC belum dicatat" in saved.content.decode()  # said when the admin switches
+    assert "PoC belum tercatat" in client.get("/pengelola/").content.decode()
+    agreement = current_agreement()
+    assert agreement is not None
+    agreement.nomor_surat_hasil_poc = "400.8/123/Dukcapil"
+    agreement.tanggal_surat_hasil_poc = dt.date(2026, 11, 2)
+    agreement.save()
+    assert "PoC belum tercatat" not in client.get("/pengelola/").content.decode()
