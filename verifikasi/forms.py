@@ -46,7 +46,7 @@ class LookupForm(CounterForm):
         label="Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)",
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
-    token_lewati = forms.CharField(required=False, widget=forms.HiddenInput)
+    token_lewati = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def stated(self) -> Stated:
         data = self.cleaned_data

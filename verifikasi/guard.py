@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,6 +157,7 @@ def guard_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -
 
 
 OVERRIDE_TOKEN_SECONDS = 600  # the officer writes the reason at the counter, now
+_TOKEN = re.compile(r"[0-9]{1,12}\.[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -172,18 +174,18 @@ class OverrideScope:
         return _hmac(f"lewati:{self.operator_id}:{self.permohonan_ref}:{self.nik}:{kinds}:{issued}")[:32]
 
 
-def guard_override_token(scope: OverrideScope, *, now: dt.datetime | None = None) -> str:
+def guard_override_token(*, scope: OverrideScope, now: dt.datetime | None = None) -> str:
     """Binds a written override to its refusal (officer, service request, NIK, kinds of
     refusal) for OVERRIDE_TOKEN_SECONDS."""
     issued = int((now or timezone.now()).timestamp())
     return f"{issued}.{scope.mac(issued)}"
 
 
-def guard_override_valid(token: str, scope: OverrideScope, *, now: dt.datetime | None = None) -> bool:
+def guard_override_valid(*, token: str, scope: OverrideScope, now: dt.datetime | None = None) -> bool:
     """Whether `token` was issued for this very refusal, and not too long ago."""
-    issued_text, _, mac = token.partition(".")
-    if not (issued_text.isascii() and issued_text.isdigit()):
+    if not _TOKEN.fullmatch(token):
         return False
+    issued_text, _, mac = token.partition(".")
     age = int((now or timezone.now()).timestamp()) - int(issued_text)
     return 0 <= age <= OVERRIDE_TOKEN_SECONDS and hmac.compare_digest(mac, scope.mac(int(issued_text)))
 

@@ -9,8 +9,8 @@ PostgreSQL (row lock, re-checked predicate) and on SQLite (one writer).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,10 +135,17 @@ def quota_spend(*, operator_id: int | None, operator_cap: int | None = None) -> 
     return QuotaState(kuota=kuota, terpakai=used, catatan=catatan)
 
 
-def _alert_mail_enqueue(alert_pk: int) -> None:
-    from .tasks import quota_alert_mail
+def _alert_mail_enqueuer(alert_pk: int) -> Callable[[], None]:
+    def alert_mail_enqueue() -> None:
+        """After the commit: a broker that is down costs the mail, never the lookup."""
+        from .tasks import quota_alert_mail
 
-    quota_alert_mail.delay(alert_pk)
+        try:
+            quota_alert_mail.delay(alert_pk)
+        except Exception as exc:  # noqa: BLE001 - the alert itself is in the portal already
+            logger.error("quota alert %s not queued for mail: %s", alert_pk, type(exc).__name__)
+
+    return alert_mail_enqueue
 
 
 def quota_alert_mail_send(*, alert_pk: int) -> None:
@@ -159,5 +166,5 @@ def _alert_when_crossing(*, day: dt.date, terpakai: int, kuota: int) -> None:
             if settings.ADMINS:
                 # After commit, as a task: a slow mail server must not hold the guard's lock,
                 # and a broker fault must not fail the lookup that crossed the threshold.
-                transaction.on_commit(functools.partial(_alert_mail_enqueue, alert.pk), robust=True)
+                transaction.on_commit(_alert_mail_enqueuer(alert.pk), robust=True)
             logger.warning("Kuota Dukcapil mencapai %s %% (%s dari %s)", level, terpakai, kuota)

@@ -167,10 +167,10 @@ def _preflight(who: _Who, *, nik: str, override_reason: str, override_token: str
             reason = override_reason.strip()
             scope = OverrideScope(who.operator.pk, who.permohonan_ref, check.nik, decision)
             # An override answers this refusal only: a reason left from an earlier one never carries over.
-            if len(reason) < MIN_OVERRIDE_REASON or not guard_override_valid(override_token, scope):
+            if len(reason) < MIN_OVERRIDE_REASON or not guard_override_valid(token=override_token, scope=scope):
                 entry = who.audit(jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
                 return LookupOutcome(refusals=decision.reasons, overridable=True,
-                                     override_token=guard_override_token(scope),
+                                     override_token=guard_override_token(scope=scope),
                                      check=check, audit=entry, quota=quota_state())
             who.audit(jenis=Kind.OVERRIDE, nik=check.nik,
                       alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -180,10 +181,30 @@ def test_an_override_token_answers_only_its_own_refusal(petugas, kepala) -> None
     decision = guard_check(operator_id=petugas.pk, nik=_near(101))
     issued = timezone.now()
     scope = OverrideScope(petugas.pk, "P-1", _near(101), decision)
-    token = guard_override_token(scope, now=issued)
-    assert guard_override_valid(token, scope, now=issued + dt.timedelta(seconds=30))
+    token = guard_override_token(scope=scope, now=issued)
+    assert guard_override_valid(token=token, scope=scope, now=issued + dt.timedelta(seconds=30))
     for other in (replace(scope, operator_id=kepala.pk), replace(scope, permohonan_ref="P-2"),
                   replace(scope, nik=_near(102))):  # another officer, applicant, NIK
-        assert not guard_override_valid(token, other, now=issued)
-    assert not guard_override_valid(token, scope, now=issued + dt.timedelta(seconds=OVERRIDE_TOKEN_SECONDS + 1))
-    assert not guard_override_valid("", scope) and not guard_override_valid("x.y", scope)
+        assert not guard_override_valid(token=token, scope=other, now=issued)
+    late = issued + dt.timedelta(seconds=OVERRIDE_TOKEN_SECONDS + 1)
+    assert not guard_override_valid(token=token, scope=scope, now=late)
+    issued_part = token.partition(".")[0]
+    for bad in ("", "x.y", "9" * 5000 + "." + "a" * 32, issued_part + "." + "\u00e9" * 32):  # never an error
+        assert not guard_override_valid(token=bad, scope=scope)
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_costs_the_alert_mail_never_the_lookup(settings, django_capture_on_commit_callbacks,
+                                                                     caplog) -> None:
+    from verifikasi.tasks import quota_alert_mail
+
+    settings.DUKCAPIL_DAILY_QUOTA = 5
+    settings.ADMINS = [("Admin", "admin@example.test")]
+    for _ in range(3):
+        quota_spend(operator_id=None)
+    with mock.patch.object(quota_alert_mail, "delay", autospec=True, side_effect=ConnectionError("redis")):
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                state = quota_spend(operator_id=None)  # crosses 80 %: the mail cannot be queued
+    assert state.terpakai == 4 and QuotaAlert.objects.filter(ambang=80).exists()
+    assert "not queued for mail: ConnectionError" in caplog.text
