@@ -10,11 +10,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count
 
 from akun.models import User
 from layanan.models import Jenis, Permohonan
-from verifikasi.audit import ChainReport, audit_chain_check, audit_head_at
+from verifikasi.audit import ChainReport, audit_chain_check, audit_head_at, audit_unanswered
 from verifikasi.compare import FIELDS
 from verifikasi.elements import Outcome
 from verifikasi.models import AuditEntry, Kind, QuotaDay
@@ -36,7 +37,6 @@ class Tally:
     """One row of counts: a month, an operator, or the whole semester."""
 
     terhubung: int = 0  # requests the portal sent to the gateway
-    terjawab: int = 0  # answers (or faults) recorded for them
     manual: int = 0  # authorisations to look up in Dukcapil's own portal
     ditemukan: int = 0
     ditemukan_catatan: int = 0  # found, but deceased, duplicate or inactive
@@ -49,16 +49,10 @@ class Tally:
     def akses(self) -> int:
         return self.terhubung + self.manual
 
-    @property
-    def tanpa_jawaban(self) -> int:
-        """Requests that left with no answer recorded (the process stopped between the two rows)."""
-        return max(self.terhubung - self.terjawab, 0)
-
-    def add(self, jenis: str, outcome: str) -> None:
-        if jenis == Kind.KIRIM:
+    def add(self, jenis: str, outcome: str, rujukan: int | None = None) -> None:
+        # A lookup row without its request row was written before request rows existed (2026-12).
+        if jenis == Kind.KIRIM or (jenis == Kind.LOOKUP and rujukan is None):
             self.terhubung += 1
-        elif jenis == Kind.LOOKUP:
-            self.terjawab += 1
         elif jenis == Kind.IZIN:
             self.manual += 1
         elif jenis == Kind.REFUSAL:
@@ -113,6 +107,7 @@ class Figures:
     kecocokan: list[FieldRow]
     permohonan: list[tuple[str, int]]
     kuota: QuotaSummary
+    tanpa_jawaban: int  # requests sent in the period with no answer recorded (past their timeout)
     kepala_jejak: tuple[int, str]  # count and hash of the chain at `sampai`
     rantai: ChainReport  # the whole chain checked when the report was made
 
@@ -146,12 +141,12 @@ def semester_figures(*, semester: Semester, now: dt.datetime) -> Figures:
     jumlah, per_operator = Tally(), dict[int | None, Tally]()
     outcomes: Counter[str] = Counter()
     fields: dict[str, Counter[bool]] = {key: Counter() for key, _ in FIELDS}
-    for waktu, jenis, outcome, operator_id, kecocokan in rows.values_list(
-            "waktu", "jenis", "outcome", "operator_id", "kecocokan").iterator():
+    for waktu, jenis, outcome, operator_id, kecocokan, rujukan in rows.values_list(
+            "waktu", "jenis", "outcome", "operator_id", "kecocokan", "rujukan").iterator():
         local = waktu.astimezone(JAKARTA)
         for tally in (months[dt.date(local.year, local.month, 1)], jumlah,
                       per_operator.setdefault(operator_id, Tally())):
-            tally.add(jenis, outcome)
+            tally.add(jenis, outcome, rujukan)
         if jenis in ANSWERED:
             outcomes[outcome] += 1
             for key, match in (kecocokan or {}).items():
@@ -177,6 +172,8 @@ def semester_figures(*, semester: Semester, now: dt.datetime) -> Figures:
         kecocokan=[FieldRow(label, fields[key][True], fields[key][False]) for key, label in FIELDS],
         permohonan=[(j.label, opened.get(j.value, 0)) for j in Jenis],
         kuota=_quota_summary(semester, (sampai - dt.timedelta(microseconds=1)).astimezone(JAKARTA).date()),
+        tanpa_jawaban=len(audit_unanswered(older_than=dt.timedelta(seconds=settings.DUKCAPIL_TIMEOUT + 60),
+                                           start=semester.start_at, end=sampai, now=now)),
         kepala_jejak=audit_head_at(sampai),
         rantai=audit_chain_check(),
     )

@@ -177,15 +177,21 @@ def audit_chain_check(
     return ChainReport(count, prev, None)
 
 
-def audit_unanswered(*, older_than: dt.timedelta) -> list[int]:
-    """Seqs of requests recorded as sent (KIRIM) with no answer row, sent before now - `older_than`.
+def audit_unanswered(*, older_than: dt.timedelta, start: dt.datetime | None = None,
+                     end: dt.datetime | None = None, now: dt.datetime | None = None) -> list[int]:
+    """Seqs of requests recorded as sent (KIRIM) with no answer row, sent before `now` (default: now)
+    less `older_than`, and within [start, end) when given.
 
     A request still waiting for Dukcapil is not one: only a process that died (or an audit
     write that failed) between sending and recording leaves such a row.
     """
     answered = AuditEntry.objects.filter(jenis=Kind.LOOKUP, rujukan__isnull=False).values("rujukan")
-    return list(AuditEntry.objects.filter(jenis=Kind.KIRIM, waktu__lt=timezone.now() - older_than)
-                .exclude(seq__in=answered).order_by("seq").values_list("seq", flat=True))
+    sent = AuditEntry.objects.filter(jenis=Kind.KIRIM, waktu__lt=(now or timezone.now()) - older_than)
+    if start is not None:
+        sent = sent.filter(waktu__gte=start)
+    if end is not None:
+        sent = sent.filter(waktu__lt=end)
+    return list(sent.exclude(seq__in=answered).order_by("seq").values_list("seq", flat=True))
 
 
 def audit_head_at(moment: dt.datetime) -> tuple[int, str]:

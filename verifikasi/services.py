@@ -109,7 +109,7 @@ def _typed(nik: str) -> str:
 def _other_nik_in_request(who: _Who, nik: str) -> str:
     """A service request is for one applicant: a second, different NIK is refused."""
     other = (
-        AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.KIRIM, Kind.IZIN))
+        AuditEntry.objects.filter(permohonan_ref=who.permohonan_ref, jenis__in=(Kind.KIRIM, Kind.LOOKUP, Kind.IZIN))
         .exclude(nik_hmac=nik_hmac(nik))
         .exists()
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
+
+from django.utils import timezone
 
 from laporan.selectors import semester_figures
 from laporan.semester import Semester
-from verifikasi.audit import GENESIS
-from verifikasi.models import AuditEntry, Kind, QuotaDay
+from verifikasi.audit import GENESIS, audit_append
+from verifikasi.models import AuditEntry, Kind, Mode, QuotaDay
 
 UTC = dt.UTC
 S1 = Semester(2026, 1)
@@ -119,5 +122,16 @@ def test_a_request_sent_without_a_recorded_answer_is_counted_as_such(append_at, 
     _semester_i_rows(append_at, make_user)
     append_at(dt.datetime(2026, 5, 4, 2, 0, tzinfo=UTC), Kind.KIRIM)  # the process stopped before the answer
     f = semester_figures(semester=S1, now=AFTER_S1)
-    assert (f.jumlah.terhubung, f.jumlah.terjawab, f.jumlah.tanpa_jawaban) == (5, 4, 1)
-    assert {m.month: t.tanpa_jawaban for m, t in f.bulanan}[5] == 1
+    assert (f.jumlah.terhubung, f.tanpa_jawaban) == (5, 1)
+    in_flight = semester_figures(semester=S1, now=dt.datetime(2026, 5, 4, 2, 0, 5, tzinfo=UTC))
+    assert in_flight.tanpa_jawaban == 0  # 5 s after it left: still waiting for Dukcapil, not lost
+
+
+def test_a_lookup_row_from_before_request_rows_still_counts_as_sent(append_at, petugas) -> None:
+    """Rows written before the request row (kirim) existed: the answer alone stands for the request."""
+    when = dt.datetime(2026, 2, 1, 2, 0, tzinfo=UTC)
+    with mock.patch.object(timezone, "now", return_value=when):
+        audit_append(operator_id=petugas.pk, operator_username="petugas", client_ip=None, permohonan_ref="AK1-LAMA",
+                     jenis=Kind.LOOKUP, mode=Mode.TERHUBUNG, outcome="01", nik="3303011501900002")
+    f = semester_figures(semester=S1, now=AFTER_S1)
+    assert (f.jumlah.terhubung, f.jumlah.ditemukan, f.tanpa_jawaban) == (1, 1, 0)
