@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,9 +65,16 @@ def test_it_records_the_request_before_it_leaves_and_links_the_answer_to_it(conn
     assert audit_unanswered(older_than=dt.timedelta(0)) == []
 
 
-def test_a_request_whose_answer_is_never_recorded_still_has_its_row(connected, ready_petugas, monkeypatch) -> None:
+def test_a_request_whose_answer_is_never_recorded_still_has_its_row(transactional_db, connected, ready_petugas,
+                                                                    monkeypatch) -> None:
     """The process dies while Dukcapil answers: the request that left is still in the trail."""
-    with mock.patch("verifikasi.services.nik_lookup", autospec=True, side_effect=SystemExit):
+    def dies(**_: object) -> None:
+        # As the request leaves: its row is committed already, no transaction is open around the wait.
+        assert not transaction.get_connection().in_atomic_block
+        assert AuditEntry.objects.filter(jenis=Kind.KIRIM).count() == 1
+        raise SystemExit
+
+    with mock.patch("verifikasi.services.nik_lookup", autospec=True, side_effect=dies):
         with pytest.raises(SystemExit):
             _lookup(ready_petugas, NIK_FOUND[0])
     (sent,) = AuditEntry.objects.all()
