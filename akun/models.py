@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -68,9 +68,9 @@ class User(AbstractUser):
     nama_kantor = models.CharField("nama kantor", max_length=150, blank=True)
     alamat_kantor = models.CharField("alamat kantor", max_length=255, blank=True)
     batas_harian = models.PositiveIntegerField(
-        "batas pribadi permintaan per hari", null=True, blank=True,
-        help_text="Kosong: mengikuti batas umum DUKCAPIL_OPERATOR_DAILY_CAP (0 = tanpa batas pribadi). "
-                  "Kuota harian instansi tetap berlaku.",
+        "batas pribadi permintaan per hari", null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Paling sedikit 1. Kosong: mengikuti batas umum DUKCAPIL_OPERATOR_DAILY_CAP. Untuk menghentikan "
+                  "akses petugas, nonaktifkan akunnya. Kuota harian instansi tetap berlaku.",
     )
 
     def operator_daily_cap(self) -> int:

@@ -168,11 +168,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # one and gives it back at its end. Persistent per-thread connections instead left one cold
     # PostgreSQL backend per thread, each reopened every CONN_MAX_AGE and pinged before each request.
     DATABASES["default"].setdefault("OPTIONS", {})
+    # Each gunicorn thread may hold a connection for a whole lookup (the Dukcapil wait included).
+    _threads = env.int("GUNICORN_THREADS", default=8)
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "max_size": int(env.str("DB_POOL_MAX_SIZE", default="").strip() or 0) or _threads + 2,  # empty: the default
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
     }
+    # With a pool Django turns this into the pool's check: a connection the server dropped (a
+    # PostgreSQL restart) is replaced when taken, not handed to a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["OPTIONS"]["pool"]["max_size"] < _threads:
+        raise ImproperlyConfigured("DB_POOL_MAX_SIZE harus paling sedikit GUNICORN_THREADS (satu koneksi per thread).")
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # required with a pool
 else:
     # Keep connections between requests (a new PostgreSQL connection per request costs ~15 ms).

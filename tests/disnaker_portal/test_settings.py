@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PORTAL_PREFIXES = (
     "DEBUG", "SECRET_KEY", "AUDIT_HMAC_KEY", "ALLOWED_HOSTS", "CSRF_", "DATABASE_URL", "REDIS_URL", "CELERY_",
     "DUKCAPIL_", "SECURE_", "BEHIND_TLS_PROXY", "PRIVATE_MEDIA_ROOT", "STATIC_ROOT", "EMAIL_URL", "ENV_FILE",
-    "UPLOAD_MAX_BYTES", "AXES_", "ENUM_GUARD_", "DB_",
+    "UPLOAD_MAX_BYTES", "AXES_", "ENUM_GUARD_", "DB_", "GUNICORN_",
 )  # fmt: skip
 USER_ID = "uid-rahasia-7f3c9e"  # distinctive, to prove it is never printed
 
@@ -128,7 +128,8 @@ def test_it_passes_the_deployment_check_with_production_variables() -> None:
 
 def _database_settings(**env: str) -> dict[str, object]:
     code = ("import json; from django.conf import settings; d = settings.DATABASES['default']; "
-            "print(json.dumps({'max_age': d['CONN_MAX_AGE'], 'pool': d.get('OPTIONS', {}).get('pool')}))")
+            "print(json.dumps({'max_age': d['CONN_MAX_AGE'], 'pool': d.get('OPTIONS', {}).get('pool'), "
+            "'checks': d['CONN_HEALTH_CHECKS']}))")
     done = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
                           env=_production(**env), capture_output=True, text=True, timeout=60, check=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -137,10 +138,24 @@ def _database_settings(**env: str) -> dict[str, object]:
 def test_postgresql_gets_one_pool_of_connections_per_process() -> None:
     db = _database_settings(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal")
     assert db["max_age"] == 0  # a pool replaces persistent per-thread connections
-    assert db["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10.0}
+    assert db["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10.0} and db["checks"] is True
+    # A connection for each gunicorn thread, which holds it through the Dukcapil wait.
+    more = _database_settings(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal", GUNICORN_THREADS="16")
+    assert more["pool"]["max_size"] == 18  # type: ignore[index]
+
+
+def test_it_refuses_a_pool_smaller_than_the_threads_that_share_it() -> None:
+    done = _manage("check", env=_production(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal",
+                                            GUNICORN_THREADS="8", DB_POOL_MAX_SIZE="4"))
+    assert done.returncode != 0 and "DB_POOL_MAX_SIZE harus paling sedikit GUNICORN_THREADS" in done.stderr
 
 
 def test_the_pool_can_be_turned_off_for_persistent_connections() -> None:
     db = _database_settings(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal", DB_POOL="false")
-    assert db == {"max_age": 60, "pool": None}
+    assert db == {"max_age": 60, "pool": None, "checks": True}
     assert _database_settings(DATABASE_URL="sqlite:////tmp/x.sqlite3")["pool"] is None  # SQLite: no pool
+
+
+def test_an_empty_pool_size_from_compose_takes_the_default() -> None:
+    db = _database_settings(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal", DB_POOL_MAX_SIZE=" ")
+    assert db["pool"]["max_size"] == 10  # type: ignore[index]

@@ -136,3 +136,15 @@ def test_connected_mode_before_the_poc_letter_is_flagged_to_the_admin(admin_user
     agreement.tanggal_surat_hasil_poc = dt.date(2026, 11, 2)
     agreement.save()
     assert "PoC belum tercatat" not in client.get("/pengelola/").content.decode()
+
+
+def test_the_head_is_still_mailed_when_its_file_cannot_be_written(admin_user, settings, tmp_path) -> None:
+    from django.core import mail
+    from django.core.management import CommandError, call_command
+
+    settings.ADMINS = [("Admin", "admin@example.test")]
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "tidak-ada" / "kepala-jejak.txt")
+    _entry()
+    with pytest.raises(CommandError, match="AUDIT_HEAD_FILE"):
+        call_command("verifikasi_audit_head")
+    assert "1 baris" in mail.outbox[0].body and "tidak dapat ditulis" in mail.outbox[0].body

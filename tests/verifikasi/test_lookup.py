@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -208,6 +209,9 @@ def test_it_holds_each_officer_to_the_daily_cap_the_admin_set_for_them(connected
     assert not _lookup(other, NIK_FOUND[2]).refused and _lookups(connected) == 2
     page = verified_client(admin_user).get(f"/kelola/akun/user/{ready_petugas.pk}/change/").content.decode()
     assert 'name="batas_harian"' in page and 'value="1"' in page
+    ready_petugas.batas_harian = 0  # 0 would read as "no cap": the way to stop an officer is to deactivate them
+    with pytest.raises(ValidationError, match="batas_harian"):
+        ready_petugas.full_clean()
 
 
 def test_it_refuses_an_officer_without_nda_before_anything_is_sent(connected, petugas) -> None:
