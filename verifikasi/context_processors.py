@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .models import QuotaAlert
 from .quota import quota_today
@@ -14,5 +15,4 @@ def admin_alerts(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated or not user.has_perm("akun.kelola_portal"):
         return {}
     return {"peringatan_kuota": list(QuotaAlert.objects.filter(tanggal=quota_today()).order_by("ambang")),
-            "peringatan_poc": poc_warning()}
-
+            "peringatan_poc": SimpleLazyObject(poc_warning)}  # read only on a page that shows it
