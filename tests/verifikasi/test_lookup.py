@@ -66,9 +66,13 @@ def test_it_records_the_request_before_it_leaves_and_links_the_answer_to_it(conn
     assert audit_unanswered(older_than=dt.timedelta(0)) == []
 
 
-def test_a_request_whose_answer_is_never_recorded_still_has_its_row(transactional_db, connected, ready_petugas,
-                                                                    monkeypatch) -> None:
-    """The process dies while Dukcapil answers: the request that left is still in the trail."""
+def test_a_request_whose_answer_is_never_recorded_still_has_its_row(
+    transactional_db, django_db_serialized_rollback, connected, ready_petugas, monkeypatch,
+) -> None:
+    """The process dies while Dukcapil answers: the request that left is still in the trail.
+
+    Transactional, so that "committed before it leaves" can fail; serialized rollback brings back
+    what migrations seeded (the roles' permissions) after earlier transactional tests' flushes."""
     def dies(**_: object) -> None:
         # As the request leaves: its row is committed already, no transaction is open around the wait.
         assert not transaction.get_connection().in_atomic_block
