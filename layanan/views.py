@@ -117,7 +117,8 @@ def _rows(form: LookupForm | ManualAuthoriseForm | ManualForm, outcome: LookupOu
         return []
     if outcome.result.elemen is None:
         return []
-    return list(display_rows(stated=form.stated(), elemen=outcome.result.elemen, matches=outcome.matches))
+    return list(display_rows(stated=form.stated(), elemen=outcome.result.elemen, matches=outcome.matches,
+                             check=outcome.check))
 
 
 @require_POST

@@ -133,6 +133,11 @@ def _same_nik(stated: str, dukcapil: str) -> bool:
     return normalise(stated).replace(" ", "") == normalise(dukcapil).replace(" ", "")
 
 
+def same_sex(stated: str, dukcapil: str) -> bool:
+    """Whether two spellings of a sex agree (L / LAKI-LAKI / PRIA, P / PEREMPUAN / WANITA)."""
+    return _same_sex(stated, dukcapil)
+
+
 def _same_sex(stated: str, dukcapil: str) -> bool:
     ours, theirs = normalise(stated), normalise(dukcapil)
     return _SEX.get(ours, ours) == _SEX.get(theirs, theirs)

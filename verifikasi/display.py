@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .compare import FieldMatch, Stated, alamat_coverage
+from .compare import FieldMatch, Stated, alamat_coverage, same_sex
 from .elements import Elemen
+from .nik import NikCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +37,24 @@ def _alamat_dukcapil(e: Elemen) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def display_rows(*, stated: Stated, elemen: Elemen, matches: tuple[FieldMatch, ...]) -> list[Row]:
-    """Each permitted element: the applicant's document, Dukcapil's value, Sesuai or not."""
+def _hint_notes(check: NikCheck | None, elemen: Elemen) -> dict[str, str]:
+    """Where what the NIK's structure encodes differs from the record: said beside that row,
+    as a hint for the officer (a registered birth date can legitimately differ)."""
+    notes: dict[str, str] = {}
+    if check is None:
+        return notes
+    if check.sex_hint and elemen.jenis_kelamin and not same_sex(check.sex_hint, elemen.jenis_kelamin):
+        notes["jenis_kelamin"] = f"Struktur NIK menunjukkan {check.sex_hint}"
+    hint, recorded = check.birth_date_hint, elemen.tanggal_lahir
+    if hint and recorded and hint != recorded:
+        notes["tanggal_lahir"] = f"Struktur NIK menunjukkan {hint:%d-%m-%Y}; tanggal tercatat dapat berbeda secara sah"
+    return notes
+
+
+def display_rows(*, stated: Stated, elemen: Elemen, matches: tuple[FieldMatch, ...],
+                 check: NikCheck | None = None) -> list[Row]:
+    """Each permitted element: the applicant's document, Dukcapil's value, Sesuai or not, and a note
+    where the address was compared in part or the NIK's structure says otherwise (`check`)."""
     dukcapil = {
         "nik": elemen.nik,
         "nama_lengkap": elemen.nama_lengkap,
@@ -51,5 +68,7 @@ def display_rows(*, stated: Stated, elemen: Elemen, matches: tuple[FieldMatch, .
     dokumen = {m.key: str(getattr(stated, m.key, "")) for m in matches}
     dokumen["alamat"] = _alamat_stated(stated)
     compared, parts = alamat_coverage(stated=stated, alamat=elemen.alamat)
-    notes = {"alamat": f"{compared} dari {parts} bagian alamat dibandingkan" if 0 < compared < parts else ""}
+    notes = _hint_notes(check, elemen)
+    if 0 < compared < parts:
+        notes["alamat"] = f"{compared} dari {parts} bagian alamat dibandingkan"
     return [Row(m.label, dokumen.get(m.key, ""), dukcapil[m.key], m.match, notes.get(m.key, "")) for m in matches]

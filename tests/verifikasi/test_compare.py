@@ -352,3 +352,19 @@ def test_it_says_how_much_of_the_address_was_compared() -> None:
     assert alamat_coverage(stated=full, alamat=ALAMAT) == (7, 7)
     whole = display_rows(stated=full, elemen=ELEMEN, matches=compare(stated=full, elemen=ELEMEN))[-1]
     assert whole.match is True and whole.note == ""
+
+
+def test_it_notes_beside_the_row_where_the_nik_structure_says_otherwise() -> None:
+    from verifikasi.nik import nik_check
+
+    check = nik_check("3303015505850001")  # encodes a woman born 15-05-1985
+    stated = Stated(nik="x", tanggal_lahir="16-05-1985")
+    recorded = dataclasses.replace(ELEMEN, jenis_kelamin="LAKI-LAKI", tanggal_lahir=dt.date(1985, 5, 16))
+    rows = {r.label: r for r in display_rows(stated=stated, elemen=recorded,
+                                             matches=compare(stated=stated, elemen=recorded), check=check)}
+    assert rows["Jenis Kelamin"].note == "Struktur NIK menunjukkan PEREMPUAN"
+    assert rows["Tanggal Lahir"].match is True  # the record decides; the hint only explains
+    assert rows["Tanggal Lahir"].note.startswith("Struktur NIK menunjukkan 15-05-1985")
+    agreeing = dataclasses.replace(ELEMEN, jenis_kelamin="P", tanggal_lahir=dt.date(1985, 5, 15))
+    quiet = display_rows(stated=stated, elemen=agreeing, matches=compare(stated=stated, elemen=agreeing), check=check)
+    assert all(r.note == "" for r in quiet if r.label in ("Jenis Kelamin", "Tanggal Lahir"))
