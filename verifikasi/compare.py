@@ -135,10 +135,6 @@ def _same_nik(stated: str, dukcapil: str) -> bool:
 
 def same_sex(stated: str, dukcapil: str) -> bool:
     """Whether two spellings of a sex agree (L / LAKI-LAKI / PRIA, P / PEREMPUAN / WANITA)."""
-    return _same_sex(stated, dukcapil)
-
-
-def _same_sex(stated: str, dukcapil: str) -> bool:
     ours, theirs = normalise(stated), normalise(dukcapil)
     return _SEX.get(ours, ours) == _SEX.get(theirs, theirs)
 
@@ -168,27 +164,28 @@ def _region_comparer(part: str) -> Callable[[str, str], bool]:
     return lambda stated, dukcapil: bare(stated) == bare(dukcapil)
 
 
-def _alamat_pairs(stated: Stated, alamat: Alamat) -> list[tuple[str, str, Callable[[str, str], bool]]]:
-    return [
+def _alamat_results(stated: Stated, alamat: Alamat) -> tuple[list[bool], int]:
+    """The comparison of each part filled in on both sides, and how many parts an address has."""
+    pairs: list[tuple[str, str, Callable[[str, str], bool]]] = [
         (stated.alamat, alamat.alamat, _same_text),
         *((getattr(stated, p), getattr(alamat, p), _region_comparer(p)) for p in _REGION_WORDS),
         (stated.no_rt, alamat.no_rt, _same_number),
         (stated.no_rw, alamat.no_rw, _same_number),
     ]
+    return [same(ours, theirs) for ours, theirs, same in pairs if not _blank(ours) and not _blank(theirs)], len(pairs)
 
 
 def _same_alamat(stated: Stated, alamat: Alamat) -> bool | None:
     """Compared on the parts filled in on both sides; None when there are none."""
-    pairs = _alamat_pairs(stated, alamat)
-    results = [same(ours, theirs) for ours, theirs, same in pairs if not _blank(ours) and not _blank(theirs)]
+    results, _ = _alamat_results(stated, alamat)
     return all(results) if results else None
 
 
 def alamat_coverage(*, stated: Stated, alamat: Alamat) -> tuple[int, int]:
     """How many parts of the address were compared, of how many: so that a match on one part
     is not read as a whole address matching (for the page only)."""
-    pairs = _alamat_pairs(stated, alamat)
-    return sum(1 for ours, theirs, _ in pairs if not _blank(ours) and not _blank(theirs)), len(pairs)
+    results, parts = _alamat_results(stated, alamat)
+    return len(results), parts
 
 
 def _blank(value: str | dt.date) -> bool:
@@ -210,7 +207,7 @@ def compare(*, stated: Stated, elemen: Elemen) -> tuple[FieldMatch, ...]:
     results: dict[str, bool | None] = {
         "nik": _checked(s.nik, lambda: _same_nik(s.nik, e.nik)),
         "nama_lengkap": _checked(s.nama_lengkap, lambda: _same_text(s.nama_lengkap, e.nama_lengkap)),
-        "jenis_kelamin": _checked(s.jenis_kelamin, lambda: _same_sex(s.jenis_kelamin, e.jenis_kelamin)),
+        "jenis_kelamin": _checked(s.jenis_kelamin, lambda: same_sex(s.jenis_kelamin, e.jenis_kelamin)),
         "tempat_lahir": _checked(s.tempat_lahir, lambda: _same_text(s.tempat_lahir, e.tempat_lahir)),
         "tanggal_lahir": _checked(s.tanggal_lahir, lambda: _same_date(s.tanggal_lahir, e.tanggal_lahir)),
         "status_perkawinan": _checked(

@@ -74,14 +74,20 @@ def test_it_alerts_the_admin_once_at_80_and_95_percent(settings, django_capture_
                                                 "[Django] Kuota Dukcapil 95 % terpakai"]
 
 
-@pytest.mark.django_db
-def test_it_mails_the_alert_only_after_the_guard_step_commits(settings, django_capture_on_commit_callbacks,
-                                                              celery_eager) -> None:
-    """A slow mail server must not hold the lock every lookup waits for."""
+@pytest.fixture
+def one_short_of_80_percent(settings, db: None) -> None:
+    """3 of a quota of 5 spent, admins to mail: the next request crosses 80 %."""
     settings.DUKCAPIL_DAILY_QUOTA = 5
     settings.ADMINS = [("Admin", "admin@example.test")]
     for _ in range(3):
         quota_spend(operator_id=None)
+
+
+@pytest.mark.django_db
+def test_it_mails_the_alert_only_after_the_guard_step_commits(one_short_of_80_percent,
+                                                              django_capture_on_commit_callbacks,
+                                                              celery_eager) -> None:
+    """A slow mail server must not hold the lock every lookup waits for."""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             quota_spend(operator_id=None)  # 4 of 5: crosses 80 %
@@ -194,14 +200,11 @@ def test_an_override_token_answers_only_its_own_refusal(petugas, kepala) -> None
 
 
 @pytest.mark.django_db
-def test_a_broker_that_is_down_costs_the_alert_mail_never_the_lookup(settings, django_capture_on_commit_callbacks,
+def test_a_broker_that_is_down_costs_the_alert_mail_never_the_lookup(one_short_of_80_percent,
+                                                                     django_capture_on_commit_callbacks,
                                                                      caplog) -> None:
     from verifikasi.tasks import quota_alert_mail
 
-    settings.DUKCAPIL_DAILY_QUOTA = 5
-    settings.ADMINS = [("Admin", "admin@example.test")]
-    for _ in range(3):
-        quota_spend(operator_id=None)
     with mock.patch.object(quota_alert_mail, "delay", autospec=True, side_effect=ConnectionError("redis")):
         with django_capture_on_commit_callbacks(execute=True):
             with transaction.atomic():
