@@ -5,7 +5,20 @@ PYTHON ?= python3
 SIM_PORT ?= 8100
 SIM_URL := http://127.0.0.1:$(SIM_PORT)/dukcapil/get_json/33-03/disnaker_3303/call_nik
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install sysdeps clean
+
+# System packages the tests and the portal need: Chromium (browser tests), pango and fonts (WeasyPrint),
+# poppler (PDF checks), docker-compose (compose file check). Installed here when run as root and one is
+# missing, so a fresh machine needs nothing but `make test` / `make run`; otherwise the missing ones are named.
+SYSDEPS := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils docker-compose
+sysdeps:
+	@missing=$$(for p in $(SYSDEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Memasang paket sistem: $$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "Paket sistem belum terpasang (jalankan sebagai root, atau apt-get install): $$missing"; fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,17 +26,17 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed sysdeps
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-test: lint
+test: sysdeps lint
 	$(VENV)/bin/pytest
 
 # The portal on embedded defaults (SQLite, eager tasks) with the Dukcapil simulator.
-run: $(VENV)/.installed
+run: $(VENV)/.installed sysdeps
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	DUKCAPIL_NIK_URL=$(SIM_URL) $(PY) manage.py demo_accounts
