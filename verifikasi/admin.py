@@ -14,7 +14,7 @@ from akun.http import client_ip
 from .audit import audit_append
 from .elements import Outcome
 from .models import AuditEntry, Kind, Mode, ModeAkses, QuotaAlert
-from .services import poc_warning
+from .selectors import poc_warning
 
 CSV_COLUMNS = ("seq", "waktu", "operator_username", "client_ip", "permohonan_ref", "jenis", "mode", "outcome",
                "nik_masked", "nik_hmac", "kecocokan", "alasan", "prev_hash", "row_hash")

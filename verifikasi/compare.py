@@ -27,6 +27,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("jenis_pekerjaan", "Jenis Pekerjaan"),
     ("alamat", "Alamat Sekarang"),
 )
+ALAMAT_LABEL = dict(FIELDS)["alamat"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,11 +55,17 @@ class Stated:
 
 @dataclass(frozen=True, slots=True)
 class FieldMatch:
-    """One row of the comparison: True matches, False differs, None not checked."""
+    """One row of the comparison: True matches, False differs, None not checked.
+
+    `compared` of `parts`: for the address, how many of its parts were compared (filled in on
+    both sides), so that a match on one part is not read as the whole address matching.
+    """
 
     key: str
     label: str
     match: bool | None
+    compared: int = 0
+    parts: int = 0
 
 
 # Only ASCII is case-folded: str.upper() would make distinct letters equal
@@ -175,17 +182,10 @@ def _alamat_results(stated: Stated, alamat: Alamat) -> tuple[list[bool], int]:
     return [same(ours, theirs) for ours, theirs, same in pairs if not _blank(ours) and not _blank(theirs)], len(pairs)
 
 
-def _same_alamat(stated: Stated, alamat: Alamat) -> bool | None:
+def _alamat_match(stated: Stated, alamat: Alamat) -> FieldMatch:
     """Compared on the parts filled in on both sides; None when there are none."""
-    results, _ = _alamat_results(stated, alamat)
-    return all(results) if results else None
-
-
-def alamat_coverage(*, stated: Stated, alamat: Alamat) -> tuple[int, int]:
-    """How many parts of the address were compared, of how many: so that a match on one part
-    is not read as a whole address matching (for the page only)."""
     results, parts = _alamat_results(stated, alamat)
-    return len(results), parts
+    return FieldMatch("alamat", ALAMAT_LABEL, all(results) if results else None, len(results), parts)
 
 
 def _blank(value: str | dt.date) -> bool:
@@ -214,6 +214,6 @@ def compare(*, stated: Stated, elemen: Elemen) -> tuple[FieldMatch, ...]:
             s.status_perkawinan, lambda: _same_text(s.status_perkawinan, e.status_perkawinan)
         ),
         "jenis_pekerjaan": _checked(s.jenis_pekerjaan, lambda: _same_text(s.jenis_pekerjaan, e.jenis_pekerjaan)),
-        "alamat": _same_alamat(s, e.alamat),
     }
-    return tuple(FieldMatch(key, label, results[key]) for key, label in FIELDS)
+    return tuple(FieldMatch(key, label, results[key]) if key != "alamat" else _alamat_match(s, e.alamat)
+                 for key, label in FIELDS)

@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .models import QuotaAlert
 from .quota import quota_today
-from .services import poc_warning
+from .selectors import poc_warning
 
 
 def admin_alerts(request: HttpRequest) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .compare import FieldMatch, Stated, alamat_coverage, same_sex
+from .compare import FieldMatch, Stated, same_sex
 from .elements import Elemen
 from .nik import NikCheck
 
@@ -67,8 +67,8 @@ def display_rows(*, stated: Stated, elemen: Elemen, matches: tuple[FieldMatch, .
     }
     dokumen = {m.key: str(getattr(stated, m.key, "")) for m in matches}
     dokumen["alamat"] = _alamat_stated(stated)
-    compared, parts = alamat_coverage(stated=stated, alamat=elemen.alamat)
     notes = _hint_notes(check, elemen)
-    if 0 < compared < parts:
-        notes["alamat"] = f"{compared} dari {parts} bagian alamat dibandingkan"
+    for m in matches:
+        if 0 < m.compared < m.parts:
+            notes[m.key] = f"{m.compared} dari {m.parts} bagian alamat dibandingkan"
     return [Row(m.label, dokumen.get(m.key, ""), dukcapil[m.key], m.match, notes.get(m.key, "")) for m in matches]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.renderers import Jinja2
+from django.http import QueryDict
 
 from .compare import FIELDS, Stated
 from .elements import Outcome
@@ -20,7 +21,28 @@ class CounterForm(forms.Form):
     default_renderer = COUNTER_FORM_RENDERER
 
 
-class LookupForm(CounterForm):
+# A step the enumeration guard may refuse: the officer may answer that refusal with a reason.
+OVERRIDE_REASON = forms.CharField(
+    label="Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)",
+    required=False, widget=forms.Textarea(attrs={"rows": 2}),
+)
+OVERRIDE_TOKEN = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+class OverridableForm(CounterForm):
+    """A form with `override_reason` and `override_token` (declared last by each subclass)."""
+
+    def answered(self, *, override_token: str) -> None:
+        """After a submission: a written reason answers one refusal, so the next page starts
+        without it, carrying the token of the refusal just given (if any)."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["override_reason"] = ""
+        data["override_token"] = override_token
+        self.data = data
+
+
+class LookupForm(OverridableForm):
     nik = forms.CharField(label="NIK pemohon", max_length=20, widget=forms.TextInput(attrs=NIK_ATTRS))
     nama_lengkap = forms.CharField(label="Nama lengkap", max_length=150, required=False)
     jenis_kelamin = forms.ChoiceField(
@@ -42,11 +64,8 @@ class LookupForm(CounterForm):
     kec_name = forms.CharField(label="Kecamatan", max_length=100, required=False)
     kab_name = forms.CharField(label="Kabupaten/kota", max_length=100, required=False)
     prop_name = forms.CharField(label="Provinsi", max_length=100, required=False)
-    alasan_lewati = forms.CharField(
-        label="Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)",
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    token_lewati = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    override_reason = OVERRIDE_REASON
+    override_token = OVERRIDE_TOKEN
 
     def stated(self) -> Stated:
         data = self.cleaned_data
@@ -57,20 +76,20 @@ class LookupForm(CounterForm):
 MATCH_CHOICES = [("", "(tidak diperiksa)"), ("1", "Sesuai"), ("0", "Tidak Sesuai")]
 
 
-class ManualAuthoriseForm(CounterForm):
+class ManualAuthoriseForm(OverridableForm):
     """Manual mode, step 1: the NIK to be looked up in Dukcapil's portal, before anything is opened."""
 
     nik = forms.CharField(label="NIK pemohon", max_length=20, widget=forms.TextInput(attrs=NIK_ATTRS))
-    alasan_lewati = LookupForm.base_fields["alasan_lewati"]
-    token_lewati = LookupForm.base_fields["token_lewati"]
+    override_reason = OVERRIDE_REASON
+    override_token = OVERRIDE_TOKEN
 
 
 class ManualForm(CounterForm):
     """Manual mode, step 2: the outcome and per-field result the officer read in Dukcapil's portal."""
 
     nik = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    izin = forms.CharField(widget=forms.HiddenInput, max_length=80)
-    hasil = forms.ChoiceField(
+    authorisation = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    outcome = forms.ChoiceField(
         label="Hasil di portal web Dukcapil",
         choices=[(o.value, o.label) for o in Outcome if o.is_dukcapil_answer],
     )

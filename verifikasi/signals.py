@@ -13,8 +13,8 @@ from .models import Kind
 def stop_cleared_audit(sender: type[DukcapilStop], instance: DukcapilStop, **kwargs: Any) -> None:
     if instance.dicabut_pada is None or instance.dicabut_oleh is None:
         return
-    from .services import mode_current
+    from .selectors import current_mode
 
     audit_append(operator_id=instance.dicabut_oleh_id, operator_username=instance.dicabut_oleh.get_username(),
-                 client_ip=None, permohonan_ref="-", jenis=Kind.ADMIN, mode=mode_current(),
+                 client_ip=None, permohonan_ref="-", jenis=Kind.ADMIN, mode=current_mode(),
                  alasan=f"Penghentian akses Dukcapil dicabut (kode {instance.kode}): {instance.alasan}")

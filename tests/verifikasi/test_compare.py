@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from verifikasi.compare import FIELDS, FieldMatch, Stated, alamat_coverage, compare, parse_date
+from verifikasi.compare import FIELDS, FieldMatch, Stated, compare, parse_date
 from verifikasi.display import display_rows
 from verifikasi.elements import Alamat, Elemen
 
@@ -154,7 +154,7 @@ def test_it_returns_no_dukcapil_value(dukcapil: tuple[str, ...]) -> None:
     )
     stated = Stated(nik="x", nama_lengkap="y", alamat="z", kel_name="w")
     rows = compare(stated=stated, elemen=elemen)
-    assert [f.name for f in dataclasses.fields(FieldMatch)] == ["key", "label", "match"]
+    assert [f.name for f in dataclasses.fields(FieldMatch)] == ["key", "label", "match", "compared", "parts"]
     assert [(row.key, row.label) for row in rows] == list(FIELDS)
     assert all(row.match in (True, False, None) for row in rows)
 
@@ -343,13 +343,15 @@ def test_it_refuses_what_is_not_one_date_format(value: str) -> None:
 
 def test_it_says_how_much_of_the_address_was_compared() -> None:
     one = Stated(nik="x", kel_name="Kemangkon")
-    assert alamat_coverage(stated=one, alamat=ALAMAT) == (1, 7) and match_of("alamat", kel_name="Kemangkon") is True
+    alamat = compare(stated=one, elemen=ELEMEN)[-1]
+    assert (alamat.key, alamat.compared, alamat.parts) == ("alamat", 1, 7)
+    assert match_of("alamat", kel_name="Kemangkon") is True
     row = next(r for r in display_rows(stated=one, elemen=ELEMEN, matches=compare(stated=one, elemen=ELEMEN))
                if r.label == "Alamat Sekarang")
     assert row.match is True and row.note == "1 dari 7 bagian alamat dibandingkan"
     full = Stated(nik="x", alamat="Jl Merdeka No 5", prop_name="Jawa Tengah", kab_name="Purbalingga",
                   kec_name="Kemangkon", kel_name="Kemangkon", no_rt="5", no_rw="02")
-    assert alamat_coverage(stated=full, alamat=ALAMAT) == (7, 7)
+    assert (compare(stated=full, elemen=ELEMEN)[-1].compared, compare(stated=full, elemen=ELEMEN)[-1].parts) == (7, 7)
     whole = display_rows(stated=full, elemen=ELEMEN, matches=compare(stated=full, elemen=ELEMEN))[-1]
     assert whole.match is True and whole.note == ""
 

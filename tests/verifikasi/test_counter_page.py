@@ -18,6 +18,7 @@ from pytest_django.fixtures import SettingsWrapper
 from akun.models import DukcapilStop, User
 from layanan.models import Jenis
 from layanan.services import permohonan_open
+from tests.asking import asker_for
 from tests.conftest import nda_verified, verified_client
 from tests.verifikasi.conftest import portal_connect
 from verifikasi.compare import Stated
@@ -38,8 +39,7 @@ PORTAL_QUOTA = 120  # the portal's own daily count, unlike any number the simula
 
 
 def _lookup(user: User, nik: str, ref: str | None = None) -> LookupOutcome:
-    return lookup_perform(operator=user, client_ip="127.0.0.1", permohonan_ref=ref or f"P-{user.pk}-{nik}",
-                          nik=nik, stated=Stated(nik=nik))
+    return lookup_perform(asker=asker_for(user, ref or f"P-{user.pk}-{nik}"), nik=nik, stated=Stated(nik=nik))
 
 
 def _lookups(sim: SimServer) -> int:
@@ -88,8 +88,9 @@ def _no_store(response: HttpResponseBase) -> bool:
 
 
 def _counter(user: User) -> tuple[Client, str]:
+    """A signed-in officer's browser and the address the counter form posts a lookup to."""
     permohonan = permohonan_open(operator=user, jenis=Jenis.AK1)
-    return verified_client(user), reverse("layanan:periksa", args=[permohonan.pk])
+    return verified_client(user), reverse("layanan:periksa_nik", args=[permohonan.pk])
 
 
 # -- the gateway's quotaLimiter beside the portal's own count --------------------------------------
@@ -247,8 +248,9 @@ def test_it_never_lets_a_page_with_the_quota_and_the_stop_be_cached(
     connected: SimServer, ready_petugas: User, page: str,
 ) -> None:
     DukcapilStop.objects.create(alasan="Dukcapil menjawab: IP tidak terdaftar / tidak sesuai", kode="04")
-    client, url = _counter(ready_petugas)
-    response = client.get(url if page == "periksa" else reverse("layanan:daftar"))
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    url = reverse("layanan:periksa", args=[permohonan.pk]) if page == "periksa" else reverse("layanan:daftar")
+    response = verified_client(ready_petugas).get(url)
     body = response.content.decode()
     assert response.status_code == 200 and 'id="kuota"' in body and "dihentikan" in body
     assert _no_store(response), response["Cache-Control"]

@@ -375,14 +375,13 @@ def _page_lookups(client, operator, niks: list[str]) -> int:
         pk = permohonan_open(operator=operator, jenis=Jenis.AK1).pk
         p = person(nik)
         data = {"nik": nik, "nama_lengkap": p.nama if p else "NAMA DARI DOKUMEN"}
-        response = client.post(reverse("layanan:periksa", args=[pk]), data)
+        response = client.post(reverse("layanan:periksa_nik", args=[pk]), data)
         assert response.status_code == 200 and "Ditolak" not in response.content.decode()
     return pk
 
 
-def _rows_failing_with_the_answer_in_its_frame(form, outcome):
+def _rows_failing_with_the_answer_in_its_frame(*, stated, elemen, matches, check):
     """A rendering bug with the answer, and one of its values as a plain string, in the frame's locals."""
-    elemen = outcome.result.elemen
     nama = elemen.nama_lengkap
     raise RuntimeError(f"gagal menyusun baris ({type(elemen).__name__}, {len(nama)} huruf)")
 
@@ -396,7 +395,7 @@ def error_mails_with_frames(settings, monkeypatch: pytest.MonkeyPatch) -> Iterat
     assert handlers, "Django's mail_admins handler is not configured"
     for handler in handlers:
         monkeypatch.setattr(handler, "include_html", True)
-    monkeypatch.setattr("layanan.views._rows", _rows_failing_with_the_answer_in_its_frame)
+    monkeypatch.setattr("verifikasi.services.display_rows", _rows_failing_with_the_answer_in_its_frame)
     _reporter_filter_forget()
     yield
     _reporter_filter_forget()
@@ -411,7 +410,7 @@ def _failing_lookup(operator: User, data: dict[str, str]) -> HttpResponseBase:
     permohonan = permohonan_open(operator=operator, jenis=Jenis.AK1)
     client = verified_client(operator)
     client.raise_request_exception = False
-    response = client.post(reverse("layanan:periksa", args=[permohonan.pk]), data)
+    response = client.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), data)
     assert response.status_code == 500
     return response
 
@@ -588,10 +587,10 @@ def test_no_dukcapil_value_is_kept_anywhere_after_lookups(connected, ready_petug
     _page_lookups(client, ready_petugas, niks[1:] + niks[:1])
     last = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1).pk
     # A found answer really was shown on the page (so there was something to leak).
-    refused = client.post(reverse("layanan:periksa", args=[last]), {"nik": NIK_FOUND[0]}).content.decode()
-    token = refused.split('name="token_lewati" value="')[1].split('"')[0]
-    response = client.post(reverse("layanan:periksa", args=[last]), {"nik": NIK_FOUND[0], "token_lewati": token,
-                           "alasan_lewati": "pemeriksaan ulang atas permintaan pemohon di loket"})
+    refused = client.post(reverse("layanan:periksa_nik", args=[last]), {"nik": NIK_FOUND[0]}).content.decode()
+    token = refused.split('name="override_token" value="')[1].split('"')[0]
+    response = client.post(reverse("layanan:periksa_nik", args=[last]), {"nik": NIK_FOUND[0], "override_token": token,
+                           "override_reason": "pemeriksaan ulang atas permintaan pemohon di loket"})
     p = person(NIK_FOUND[0])
     assert p is not None and p.nama in response.content.decode()
     assert len(traces.responses) == len(niks) + 2  # every response of the lookups is scanned

@@ -18,6 +18,7 @@ from django.utils import timezone
 from akun.models import DukcapilStop
 from layanan.models import Jenis
 from layanan.services import permohonan_open
+from tests.asking import asker_for
 from tests.conftest import nda_verified, verified_client
 from verifikasi.audit import audit_unanswered
 from verifikasi.compare import Stated
@@ -36,8 +37,8 @@ from verifikasi.simulator import (
 
 def _lookup(user, nik, **kwargs):
     ref = kwargs.pop("ref", f"P-{nik}")  # one applicant, one service request
-    return lookup_perform(operator=user, client_ip="127.0.0.1", permohonan_ref=ref, nik=nik,
-                          stated=kwargs.pop("stated", Stated(nik=nik)), **kwargs)
+    return lookup_perform(asker=asker_for(user, ref or None), nik=nik, stated=kwargs.pop("stated", Stated(nik=nik)),
+                          **kwargs)
 
 
 def _lookups(sim) -> int:
@@ -226,12 +227,11 @@ def test_it_refuses_an_officer_without_nda_before_anything_is_sent(connected, pe
 
 
 def _authorise(user, nik, ref="P-1", **kwargs):
-    return lookup_authorise_manual(operator=user, client_ip="127.0.0.1", permohonan_ref=ref, nik=nik, **kwargs)
+    return lookup_authorise_manual(asker=asker_for(user, ref), nik=nik, **kwargs)
 
 
 def _record(user, nik, authorisation, ref="P-1", outcome=Outcome.FOUND, kecocokan=None):
-    return lookup_record_manual(operator=user, client_ip="127.0.0.1", permohonan_ref=ref, nik=nik,
-                                authorisation=authorisation, outcome=outcome,
+    return lookup_record_manual(asker=asker_for(user, ref), nik=nik, authorisation=authorisation, outcome=outcome,
                                 kecocokan=kecocokan or {"nama_lengkap": True, "alamat": False})
 
 
@@ -276,7 +276,7 @@ def test_the_counter_page_shows_the_side_by_side_result_and_is_not_cached(connec
     assert p is not None
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
     client = verified_client(ready_petugas)
-    response = client.post(reverse("layanan:periksa", args=[permohonan.pk]),
+    response = client.post(reverse("layanan:periksa_nik", args=[permohonan.pk]),
                            {"nik": p.nik, "nama_lengkap": p.nama, "tempat_lahir": "TEMPAT LAIN"})
     body = response.content.decode()
     assert response["Cache-Control"] == "no-store"
@@ -331,7 +331,7 @@ def test_the_counter_form_keeps_labels_values_errors_and_input_hints(ready_petug
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
     typed = {"nik": "", "nama_lengkap": 'Siti "Ani" <b>&</b>', "jenis_kelamin": "PEREMPUAN", "no_rt": "12345"}
-    response = verified_client(ready_petugas).post(reverse("layanan:periksa", args=[permohonan.pk]), typed)
+    response = verified_client(ready_petugas).post(reverse("layanan:periksa_nik", args=[permohonan.pk]), typed)
     assert response["Cache-Control"] == "no-store"
     page = _Fields()
     page.feed(response.content.decode())
@@ -348,8 +348,8 @@ def test_the_counter_form_keeps_labels_values_errors_and_input_hints(ready_petug
     assert page.errors["id_nik_error"] == "Bidang ini tidak boleh kosong."
     assert rt["value"] == "12345" and rt["aria-describedby"] == "id_no_rt_error"
     assert "paling banyak 3 karakter" in page.errors["id_no_rt_error"]
-    assert "aria-invalid" not in nama and "alasan_lewati" not in page.controls  # offered after a refusal only
-    assert page.controls["token_lewati"]["type"] == "hidden"
+    assert "aria-invalid" not in nama and "override_reason" not in page.controls  # offered after a refusal only
+    assert page.controls["override_token"]["type"] == "hidden"
     assert not AuditEntry.objects.exists()
 
 
@@ -357,14 +357,14 @@ def test_the_counter_page_walks_the_two_manual_steps_and_says_which_mode_is_in_f
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.PELATIHAN)
     client = verified_client(ready_petugas)
-    url = reverse("layanan:periksa", args=[permohonan.pk])
-    page = client.get(url).content.decode()
+    page = client.get(reverse("layanan:periksa", args=[permohonan.pk])).content.decode()
     assert "Manual (petugas membaca portal web Dukcapil)" in page and "Minta izin pemeriksaan" in page
-    granted = client.post(url, {"nik": NIK_FOUND[0]}).content.decode()
+    granted = client.post(reverse("layanan:minta_izin", args=[permohonan.pk]), {"nik": NIK_FOUND[0]}).content.decode()
     assert "Izin pemeriksaan diberikan" in granted and "Catat hasil" in granted
-    izin = granted.split('name="izin" value="')[1].split('"')[0]
-    response = client.post(url, {"nik": NIK_FOUND[0], "izin": izin, "hasil": "01", "cocok_nama_lengkap": "1",
-                                 "cocok_alamat": "0"})
+    izin = granted.split('name="authorisation" value="')[1].split('"')[0]
+    response = client.post(reverse("layanan:catat_hasil", args=[permohonan.pk]),
+                           {"nik": NIK_FOUND[0], "authorisation": izin, "outcome": "01", "cocok_nama_lengkap": "1",
+                            "cocok_alamat": "0"})
     assert "Hasil dari portal web Dukcapil telah dicatat" in response.content.decode()
     entry = AuditEntry.objects.get(jenis=Kind.MANUAL)
     assert (entry.outcome, entry.permohonan_ref) == ("01", permohonan.nomor)
@@ -375,7 +375,7 @@ def test_the_counter_page_offers_the_nik_hints_beside_the_answer(connected, read
     p = person(NIK_FOUND[1])
     assert p is not None
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
-    page = verified_client(ready_petugas).post(reverse("layanan:periksa", args=[permohonan.pk]),
+    page = verified_client(ready_petugas).post(reverse("layanan:periksa_nik", args=[permohonan.pk]),
                                                {"nik": p.nik}).content.decode()
     assert "Petunjuk dari struktur NIK" in page and p.tanggal_lahir.strftime("%d-%m-%Y") in page
 
@@ -384,7 +384,7 @@ def test_a_closed_request_takes_no_more_lookups(connected, ready_petugas) -> Non
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
     client = verified_client(ready_petugas)
     client.post(reverse("layanan:tutup", args=[permohonan.pk]))
-    response = client.post(reverse("layanan:periksa", args=[permohonan.pk]), {"nik": NIK_FOUND[0]})
+    response = client.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), {"nik": NIK_FOUND[0]})
     assert "Permohonan ini sudah selesai" in response.content.decode()
     assert _lookups(connected) == 0 and not AuditEntry.objects.exists()
 
@@ -392,7 +392,7 @@ def test_a_closed_request_takes_no_more_lookups(connected, ready_petugas) -> Non
 def test_an_officer_cannot_use_another_officers_request(connected, ready_petugas, make_user) -> None:
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
     other = verified_client(make_user())
-    assert other.post(reverse("layanan:periksa", args=[permohonan.pk]), {"nik": NIK_FOUND[0]}).status_code == 404
+    assert other.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), {"nik": NIK_FOUND[0]}).status_code == 404
     assert _lookups(connected) == 0
 
 
@@ -438,12 +438,13 @@ def test_the_counter_page_clears_the_reason_after_each_submission(connected, rea
     _lookup(ready_petugas, base)
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
     client = verified_client(ready_petugas)
-    url = reverse("layanan:periksa", args=[permohonan.pk])
+    url = reverse("layanan:periksa_nik", args=[permohonan.pk])
     refused = client.post(url, {"nik": twin}).content.decode()
     assert "Alasan melewati penolakan" in refused and "NIK berdekatan" in refused
-    token = refused.split('name="token_lewati" value="')[1].split('"')[0]
-    done = client.post(url, {"nik": twin, "alasan_lewati": "Pemohon kembar, datang bersama", "token_lewati": token})
+    token = refused.split('name="override_token" value="')[1].split('"')[0]
+    done = client.post(url, {"nik": twin, "override_reason": "Pemohon kembar, datang bersama",
+                             "override_token": token})
     page = done.content.decode()
     assert "Data Ditemukan" in page or "Data tidak ditemukan" in page
     assert "datang bersama" not in page  # the reason is not offered again
-    assert 'name="token_lewati" value="' not in page  # nor the token of the refusal it answered
+    assert 'name="override_token" value="' not in page  # nor the token of the refusal it answered

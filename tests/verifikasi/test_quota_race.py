@@ -109,6 +109,7 @@ def child_worker(username: str) -> int:
     from django.db import connection
 
     from akun.models import User
+    from tests.asking import asker_for
     from verifikasi.compare import Stated
     from verifikasi.nik import regions
     from verifikasi.services import lookup_perform
@@ -128,8 +129,8 @@ def child_worker(username: str) -> int:
             print(f"unknown command {command!r}", flush=True)
             return 3
         started = time.monotonic()
-        outcome = lookup_perform(operator=operator, client_ip="127.0.0.1", permohonan_ref=f"P-RACE-{username}-{nik}",
-                                 nik=nik, stated=Stated(nik=nik))
+        asker = asker_for(operator, f"P-RACE-{username}-{nik}")
+        outcome = lookup_perform(asker=asker, nik=nik, stated=Stated(nik=nik))
         result = {
             "username": username,
             "refusals": list(outcome.refusals),
