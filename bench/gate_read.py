@@ -82,7 +82,9 @@ def run(calls: int, database: str) -> int:
     sptjm = Sptjm(kepala_dinas=head, tanggal_tanda_tangan=dt.date(2025, 9, 16), diverifikasi_oleh=head,
                   diverifikasi_pada=timezone.now())
     sptjm.berkas.save("sptjm.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    PenanggungJawabUserId.objects.create(perjanjian=current_agreement(), kepala_dinas=head, mulai=dt.date(2025, 9, 16))
+    agreement = current_agreement()
+    assert agreement is not None  # migrations seed it
+    PenanggungJawabUserId.objects.create(perjanjian=agreement, kepala_dinas=head, mulai=dt.date(2025, 9, 16))
     verified = {"diverifikasi_oleh__isnull": False, "diverifikasi_pada__isnull": False}
 
     def orm() -> object:

@@ -50,18 +50,20 @@ def _sptjm(kepala: User, *, verified: bool) -> None:
     s.berkas.save("sptjm.pdf", ContentFile(PDF_BYTES), save=True)
 
 
-STATES: dict[str, Callable[[User, Callable[..., User]], None]] = {
-    "nothing recorded": lambda officer, make_user: None,
-    "nda verified, head without sptjm": lambda officer, make_user: (
-        nda_verified(operator=officer),
-        PenanggungJawabUserId.objects.create(perjanjian=current_agreement(), kepala_dinas=make_user(KEPALA_DINAS),
-                                             mulai=dt.date(2025, 9, 16))),
-    "nda unverified, two heads, the newest with a verified sptjm": lambda officer, make_user: _two_heads(
-        officer, make_user),
-    "a later agreement, extension requested, a stop raised and one cleared": lambda officer, make_user: _agreements(
-        officer),
-    "no agreement at all": lambda officer, make_user: Perjanjian.objects.all().delete(),
-}
+def _agreement() -> Perjanjian:
+    agreement = current_agreement()
+    assert agreement is not None
+    return agreement
+
+
+def _head_without_sptjm(officer: User, make_user: Callable[..., User]) -> None:
+    nda_verified(operator=officer)
+    PenanggungJawabUserId.objects.create(perjanjian=_agreement(), kepala_dinas=make_user(KEPALA_DINAS),
+                                         mulai=dt.date(2025, 9, 16))
+
+
+def _no_agreement(officer: User, make_user: Callable[..., User]) -> None:
+    Perjanjian.objects.all().delete()
 
 
 def _two_heads(officer: User, make_user: Callable[..., User]) -> None:
@@ -70,16 +72,15 @@ def _two_heads(officer: User, make_user: Callable[..., User]) -> None:
     nda = Nda(operator=officer, tanggal_tanda_tangan=dt.date(2025, 9, 16))
     nda.berkas.save("nda.pdf", ContentFile(PDF_BYTES), save=True)
     old, new = make_user(KEPALA_DINAS), make_user(KEPALA_DINAS)
-    agreement = current_agreement()
+    agreement = _agreement()
     PenanggungJawabUserId.objects.create(perjanjian=agreement, kepala_dinas=old, mulai=dt.date(2025, 9, 16))
     PenanggungJawabUserId.objects.create(perjanjian=agreement, kepala_dinas=new, mulai=dt.date(2026, 1, 2))
     _sptjm(old, verified=False)
     _sptjm(new, verified=True)
 
 
-def _agreements(officer: User) -> None:
-    first = current_agreement()
-    assert first is not None
+def _agreements(officer: User, make_user: Callable[..., User]) -> None:
+    first = _agreement()
     Perjanjian.objects.create(
         nomor_pihak_kesatu="400.12/1/2027", nomor_pihak_kedua="500.15/1/2027", pihak_kesatu=first.pihak_kesatu,
         pihak_kedua=first.pihak_kedua, tanggal_tanda_tangan=dt.date(2026, 1, 5), tanggal_berakhir=dt.date(2027, 1, 5),
@@ -88,6 +89,15 @@ def _agreements(officer: User) -> None:
     DukcapilStop.objects.create(alasan="Gagal Login", kode="03")
     DukcapilStop.objects.create(alasan="IP tidak terdaftar", kode="04", dicabut_pada=timezone.now())
     nda_verified(operator=officer)
+
+
+STATES: dict[str, Callable[[User, Callable[..., User]], None]] = {
+    "nothing recorded": lambda officer, make_user: None,
+    "nda verified, head without sptjm": _head_without_sptjm,
+    "nda unverified, two heads, the newest with a verified sptjm": _two_heads,
+    "a later agreement, extension requested, a stop raised and one cleared": _agreements,
+    "no agreement at all": _no_agreement,
+}
 
 
 @pytest.mark.parametrize("state", list(STATES))
