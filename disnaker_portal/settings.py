@@ -228,7 +228,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- Sessions, cookies, login protection ------------------------------------
 SESSION_COOKIE_AGE = 15 * 60  # 15 idle minutes ...
-SESSION_SAVE_EVERY_REQUEST = True  # ... counted from the last request
+SESSION_SAVE_EVERY_REQUEST = True  # ... counted from the last request (renewed at most once a minute:
+SESSION_ENGINE = "akun.sessions"  # the row is not rewritten by every lookup)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

@@ -73,8 +73,12 @@ def audit_append(
     alasan: str = "",
     rujukan: int | None = None,
 ) -> AuditEntry:
-    """Append one row to the chain; serialised by a lock on the head row."""
-    with transaction.atomic():
+    """Append one row to the chain; serialised by a lock on the head row.
+
+    Inside a caller's transaction no savepoint is taken: a failed append fails the caller's
+    whole step (a lookup's grant is never committed without its row).
+    """
+    with transaction.atomic(savepoint=False):
         count, head_hash = _head_locked()
         entry = AuditEntry(
             seq=count + 1,

@@ -264,3 +264,16 @@ def test_it_counts_the_idle_minutes_from_the_last_request(ready_petugas: User) -
     assert client.get("/loket/").status_code == 200
 
     assert Session.objects.get(pk=key).expire_date - timezone.now() > dt.timedelta(minutes=14)
+
+
+def test_it_renews_the_idle_expiry_at_most_once_a_minute(ready_petugas: User) -> None:
+    """A request within a minute of the last renewal reads the session and does not rewrite it."""
+    client = verified_client(ready_petugas)
+    key = client.session.session_key
+    almost_full = timezone.now() + dt.timedelta(minutes=15) - dt.timedelta(seconds=30)
+    Session.objects.filter(pk=key).update(expire_date=almost_full)
+    assert client.get("/loket/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == almost_full  # not rewritten
+    Session.objects.filter(pk=key).update(expire_date=almost_full - dt.timedelta(seconds=61))
+    assert client.get("/loket/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date - timezone.now() > dt.timedelta(minutes=14, seconds=50)
