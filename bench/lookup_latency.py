@@ -82,6 +82,8 @@ if str(ROOT) not in sys.path:
 from bench.quota_guard import PG_ADMIN_URL, database_create, database_drop, migrate, portal_env  # noqa: E402
 
 TARGET_P95_MS = 50.0
+MAX_STATEMENTS = 18  # issue 8; held by tests/layanan/test_lookup_cost.py
+CPU_CUT = 0.40  # issue 8: portal CPU per lookup at least 40 % below the baseline
 OFFICERS = 20
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The result card of a found person (outcome 01). The status card above it is "card allowed" too
@@ -207,7 +209,7 @@ class Counter:
     def __init__(self, port: int, officer: Officer) -> None:
         self.officer = officer
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.path = f"/layanan/{officer.permohonan_pk}/periksa/"
+        self.path = f"/layanan/{officer.permohonan_pk}/periksa/"  # the page; a lookup posts to its nik/ step
         self.cookies = {"sessionid": officer.session_key}
         self.token = ""
 
@@ -215,7 +217,7 @@ class Counter:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, self.path, body=body, headers=headers)
+        self.conn.request(method, self.path + ("nik/" if method == "POST" else ""), body=body, headers=headers)
         response = self.conn.getresponse()
         data = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -332,8 +334,9 @@ def p95(values: list[float]) -> float:
     return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
 
 
-def profile_in_process(officer: Officer, times: int) -> None:
-    """A few lookups through the Django test client in this process, under cProfile."""
+def in_process(officer: Officer, times: int, profile: bool) -> tuple[int, float]:
+    """Lookups through the Django test client in this process: the statements of one, the CPU of each
+    over `times`; then as many under cProfile when `profile`. Returns (statements, CPU ms per lookup)."""
     import cProfile
     import io
     import pstats
@@ -343,7 +346,7 @@ def profile_in_process(officer: Officer, times: int) -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"] = officer.session_key
-    path = f"/layanan/{officer.permohonan_pk}/periksa/"
+    path = f"/layanan/{officer.permohonan_pk}/periksa/nik/"
     client.post(path, officer.stated)  # warm
     statements: list[str] = []
     db_seconds: list[float] = []
@@ -361,16 +364,21 @@ def profile_in_process(officer: Officer, times: int) -> None:
         client.post(path, officer.stated)
         one = time.perf_counter() - started
     kinds = {k: statements.count(k) for k in sorted(set(statements))}
-    print(f"\none lookup in process: {one * 1000:.1f} ms (simulator latency included), {len(statements)} SQL "
+    # Transaction control (BEGIN/COMMIT, not logged on PostgreSQL) is not counted, as in the test.
+    counted = len([k for k in statements if k.upper() not in ("BEGIN", "COMMIT", "ROLLBACK")])
+    print(f"\none lookup in process: {one * 1000:.1f} ms (simulator latency included), {counted} SQL "
           f"statements {kinds} taking {sum(db_seconds) * 1000:.1f} ms")
     backend = postgres_backend_pid()
     cpu, wall, db_cpu = time.process_time(), time.perf_counter(), _process_cpu(backend) if backend else 0.0
     for _ in range(times):
         client.post(path, officer.stated)
+    cpu_ms = (time.process_time() - cpu) / times * 1000
     db_text = f"{(_process_cpu(backend) - db_cpu) / times * 1000:.1f} ms" if backend else "n/a (not on this machine)"
-    print(f"{times} lookups in process, each: {(time.process_time() - cpu) / times * 1000:.1f} ms CPU, "
+    print(f"{times} lookups in process, each: {cpu_ms:.1f} ms CPU (portal and its HTTP client), "
           f"{(time.perf_counter() - wall) / times * 1000:.1f} ms wall (simulator latency included); "
           f"PostgreSQL server CPU {db_text}")
+    if not profile:
+        return counted, cpu_ms
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -385,6 +393,7 @@ def profile_in_process(officer: Officer, times: int) -> None:
     stats.sort_stats("tottime").print_stats(12)
     print(f"profile: {times} lookups in process, {each * 1000:.1f} ms each under cProfile")
     print(out.getvalue())
+    return counted, cpu_ms
 
 
 # --- CPU accounting from /proc (Linux) -------------------------------------------------
@@ -562,7 +571,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the paced officers' start offsets")
     parser.add_argument("--profile", action="store_true", help="then profile a few lookups in process")
     parser.add_argument("--profile-lookups", type=int, default=20,
-                        help="lookups timed in process, and again under cProfile, with --profile")
+                        help="lookups timed in process (statements and CPU per lookup), and again under cProfile "
+                             "with --profile")
+    parser.add_argument("--baseline-cpu-ms", type=float, default=0.0,
+                        help="portal CPU ms per lookup of a baseline run (1 officer phase), to print the ratio")
     parser.add_argument("--admin-url", default=PG_ADMIN_URL)
     parser.add_argument("--log-dir", default="",
                         help="keep gunicorn's and the simulator's logs here (default: a temporary folder, "
@@ -580,6 +592,7 @@ def main() -> int:
     log_dir = Path(args.log_dir or tempfile.mkdtemp(prefix=f"{name}-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     results: list[tuple[str, list[tuple[str, Measured]]]] = []
+    statements, in_process_cpu = 0, 0.0
     try:
         migrate(url)
         sim_port = free_port()
@@ -624,8 +637,7 @@ def main() -> int:
                         phases.append((paced_name, measured(
                             functools.partial(paced, counters, args.paced_rounds, pace, args.seed), portal, sim.pid)))
                 results.append((mode, phases))
-            if args.profile:
-                profile_in_process(officers[0], args.profile_lookups)
+            statements, in_process_cpu = in_process(officers[0], args.profile_lookups, args.profile)
     finally:
         with contextlib.suppress(Exception):
             from django.db import connections
@@ -656,12 +668,26 @@ def main() -> int:
             problems += m.run.problems
     for problem in problems[:10]:
         print(f"problem: {problem}")
+    print(f"statements per connected lookup: {statements} (target at most {MAX_STATEMENTS}); portal CPU per lookup "
+          f"in process: {in_process_cpu:.1f} ms")
+    for mode, phases in results:
+        alone = next((m for phase, m in phases if phase == "1 officer"), None)
+        if alone is not None and args.baseline_cpu_ms:
+            cpu = alone.portal_cpu / len(alone.run.seconds) * 1000
+            print(f"portal CPU per lookup, 1 officer, {connections_label(mode)}: {cpu:.1f} ms against a baseline of "
+                  f"{args.baseline_cpu_ms:.1f} ms: ratio {cpu / args.baseline_cpu_ms:.2f} (target at most "
+                  f"{1 - CPU_CUT:.2f}, i.e. at least {CPU_CUT:.0%} below)")
     legal_rate = OFFICERS / pace  # lookups/s the guard lets 20 officers send at most
     for mode, phases in results:
         print(f"target p95 < {TARGET_P95_MS:.0f} ms with {connections_label(mode)}:")
         for phase, m in phases:
             value = p95(added_ms(m.run.seconds, latency_s))
             note = ""
+            if phase.endswith("burst (all at once)"):
+                cpu = m.portal_cpu / len(m.run.seconds) * 1000
+                floor = OFFICERS * cpu / (os.cpu_count() or 1)
+                note = (f"; its CPU floor: {OFFICERS} lookups x {cpu:.1f} ms CPU / {os.cpu_count()} cores = "
+                        f"{floor:.0f} ms")
             if phase == saturation:
                 note = (f"; {len(m.run.seconds) / m.run.wall / legal_rate:.0f}x the lookups/s {OFFICERS} officers "
                         f"may send with one lookup each per {pace:g} s")
