@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from verifikasi.audit import audit_append, audit_chain_check, nik_hmac, row_hash
 from verifikasi.models import AuditEntry, AuditHead, Kind, Mode
@@ -119,3 +120,13 @@ def test_the_command_reports_the_first_broken_link() -> None:
     _sql("UPDATE verifikasi_auditentry SET alasan = %s WHERE seq = %s", ["diubah", 2])
     with pytest.raises(CommandError, match="#2"):
         call_command("verifikasi_audit_check")
+
+
+@pytest.mark.django_db
+def test_an_append_costs_one_locking_read_one_insert_and_one_update() -> None:
+    _append(1)  # the head row exists from here on
+    with CaptureQueriesContext(connection) as queries:
+        _append(1)
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries
+                  if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"))]
+    assert statements == ["SELECT", "INSERT", "UPDATE"]
