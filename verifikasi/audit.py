@@ -1,7 +1,7 @@
 """The lookup audit chain: keyed NIK hashes and a keyed hash chain over every row.
 
 Each row's hash covers its own fields and the previous row's hash, keyed with
-AUDIT_HMAC_KEY, so an edited, deleted or rewritten row breaks the chain. The
+AUDIT_HMAC_KEY (`verifikasi.keyed`), so an edited, deleted or rewritten row breaks the chain. The
 head (count and hash) is published outside the database (the semester report,
 a daily line to the admin) so that rows cut off the end are found too.
 """
@@ -9,29 +9,18 @@ a daily line to the admin) so that rows cut off the end are found too.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .keyed import nik_hmac, row_hmac
 from .models import AuditEntry, AuditHead, Kind, Mode
 from .nik import nik_mask
 
 GENESIS = "0" * 64
-
-
-def _key() -> bytes:
-    return settings.AUDIT_HMAC_KEY.encode()
-
-
-def nik_hmac(nik: str) -> str:
-    """The NIK as a keyed hash: equal NIKs match, the hash does not give the NIK back."""
-    return hmac.new(_key(), b"nik:" + nik.encode(), hashlib.sha256).hexdigest()
 
 
 def _canonical(entry: AuditEntry) -> bytes:
@@ -56,7 +45,8 @@ def _canonical(entry: AuditEntry) -> bytes:
 
 
 def row_hash(entry: AuditEntry) -> str:
-    return hmac.new(_key(), _canonical(entry), hashlib.sha256).hexdigest()
+    """The row's link in the chain: a keyed hash of its fields and the previous row's hash."""
+    return row_hmac(_canonical(entry))
 
 
 def audit_append(
