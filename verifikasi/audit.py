@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .keyed import nik_hmac, row_hmac
@@ -49,6 +49,19 @@ def row_hash(entry: AuditEntry) -> str:
     return row_hmac(_canonical(entry))
 
 
+def audit_head_lock() -> tuple[int, str]:
+    """The head's count and hash, its row locked until the transaction ends (call inside one).
+
+    Whoever holds it appends to the chain alone. SQLite: the transaction itself, begun
+    IMMEDIATE, already holds the database. One statement once the head row exists.
+    """
+    head = AuditHead.objects.select_for_update().filter(pk=1).values_list("count", "head_hash").first()
+    if head is None:  # the very first append
+        row, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        return row.count, row.head_hash
+    return int(head[0]), str(head[1])
+
+
 def audit_append(
     *,
     operator_id: int | None,
@@ -65,7 +78,7 @@ def audit_append(
 ) -> AuditEntry:
     """Append one row to the chain; serialised by a lock on the head row."""
     with transaction.atomic():
-        count, head_hash = _head_locked()
+        count, head_hash = audit_head_lock()
         entry = AuditEntry(
             seq=count + 1,
             waktu=timezone.now(),
@@ -86,32 +99,8 @@ def audit_append(
         )
         entry.row_hash = row_hash(entry)
         entry.save()
-        _head_move(count=entry.seq, head_hash=entry.row_hash)
+        AuditHead.objects.filter(pk=1).update(count=entry.seq, head_hash=entry.row_hash)
     return entry
-
-
-# The head is read and moved with plain statements: every lookup appends at least once.
-
-def _head_locked() -> tuple[int, str]:
-    """The head's count and hash, its row locked until the transaction ends (SQLite: the
-    transaction itself, IMMEDIATE, holds the database)."""
-    q = connection.ops.quote_name
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {q('count')}, head_hash FROM {q(AuditHead._meta.db_table)} "  # noqa: S608
-                       f"WHERE id = 1{lock}")
-        row = cursor.fetchone()
-    if row is None:  # the very first append
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        return head.count, head.head_hash
-    return int(row[0]), str(row[1])
-
-
-def _head_move(*, count: int, head_hash: str) -> None:
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {q(AuditHead._meta.db_table)} SET {q('count')} = %s, head_hash = %s "  # noqa: S608
-                       "WHERE id = 1", [count, head_hash])
 
 
 @dataclass(frozen=True)

@@ -186,13 +186,10 @@ def guard_override_valid(*, token: str, scope: OverrideScope, now: dt.datetime |
 
 
 def guard_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:
-    """Keep what the guard needs about this lookup (one plain INSERT: it runs on every lookup)."""
+    """Keep what the guard needs about this lookup: keyed hashes, the serial and a day index,
+    never the NIK (one INSERT: it runs on every lookup)."""
     parts = _parts(nik)
-    table = connection.ops.quote_name(GuardTrace._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (operator_id, waktu, prefix_hmac, serial, pola_hmac, lahir) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [operator_id, _db_time(now or timezone.now()), guard_prefix_hmac(parts), parts.serial,
-             guard_pattern_hmac(parts), _birth_index(parts)],
-        )
+    GuardTrace.objects.create(
+        operator_id=operator_id, waktu=now or timezone.now(), prefix_hmac=guard_prefix_hmac(parts),
+        serial=parts.serial, pola_hmac=guard_pattern_hmac(parts), lahir=_birth_index(parts),
+    )
