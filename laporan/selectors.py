@@ -16,8 +16,7 @@ from django.db.models import Count
 from akun.models import User
 from layanan.models import Jenis, Permohonan
 from verifikasi.audit import ChainReport, audit_chain_check, audit_head_at, audit_unanswered
-from verifikasi.compare import FIELDS
-from verifikasi.elements import Outcome
+from verifikasi.elements import FIELDS, Outcome
 from verifikasi.models import AuditEntry, Kind, QuotaDay
 from verifikasi.quota import quota_effective
 

@@ -35,8 +35,8 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NameResolutionError, NewConnectionError, ReadTimeoutError
 from urllib3.util.ssl_ import create_urllib3_context
 
-from verifikasi.compare import parse_date
-from verifikasi.elements import OUTCOME_TEXT, Alamat, Elemen, LookupResult, Outcome
+from nik_structure import NIK_PATTERN
+from verifikasi.elements import OUTCOME_TEXT, SEX_SPELLINGS, Alamat, Elemen, LookupResult, Outcome, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType(
 # A found record is under 2 KB; anything far larger is not an answer.
 MAX_ANSWER_BYTES = 256 * 1024
 
-_NIK = re.compile(r"[0-9]{16}")
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
@@ -193,7 +192,7 @@ def nik_lookup(*, nik: str, config: ClientConfig) -> LookupResult:
     with another NIK), and ValueError when `nik` is not 16 digits (the caller
     checks it locally first).
     """
-    if not _NIK.fullmatch(nik):
+    if not NIK_PATTERN.fullmatch(nik):
         raise ValueError("NIK harus 16 digit angka")
     started = time.monotonic()
     try:
@@ -476,7 +475,7 @@ def _elemen(item: dict[str, object], requested: str) -> Elemen:
     """The eight permitted elements, read by name; every other key stays unread."""
     value = item.get("NIK")
     nik = value.strip() if isinstance(value, str) else ""
-    if not _NIK.fullmatch(nik):
+    if not NIK_PATTERN.fullmatch(nik):
         raise _malformed("data tanpa NIK yang sah")
     if nik != requested:
         raise _malformed("NIK pada jawaban berbeda dengan NIK yang diminta")
@@ -513,9 +512,6 @@ def _padded(value: object, width: int) -> str:
     return text.zfill(width) if re.fullmatch(r"[0-9]+", text) else text
 
 
-_SEX = {"L": "LAKI-LAKI", "LAKI LAKI": "LAKI-LAKI", "PRIA": "LAKI-LAKI", "P": "PEREMPUAN", "WANITA": "PEREMPUAN"}
-
-
 def _sex(value: object) -> str:
     text = _text(value).upper()
-    return _SEX.get(text, text)
+    return SEX_SPELLINGS.get(text, text)

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_django.fixtures import SettingsWrapper
 
-from verifikasi.client import DEFAULT_KEYS, MAX_ANSWER_BYTES, ClientConfig, GatewayFault, nik_lookup
+from verifikasi.client import DEFAULT_KEYS, MAX_ANSWER_BYTES, ClientConfig, GatewayFault, _sex, nik_lookup
 from verifikasi.elements import OUTCOME_TEXT, Alamat, Elemen, LookupResult, Outcome
 from verifikasi.simulator import (
     LOOKUP_PATH,
@@ -584,3 +586,14 @@ def test_the_trust_never_writes_tls_keys_to_a_key_log(monkeypatch: pytest.Monkey
         assert _trust(None).keylog_filename is None
     finally:
         _trust.cache_clear()
+
+
+_SEX_BEFORE = {"L": "LAKI-LAKI", "LAKI LAKI": "LAKI-LAKI", "PRIA": "LAKI-LAKI", "P": "PEREMPUAN", "WANITA": "PEREMPUAN"}
+
+
+@given(value=st.one_of(st.sampled_from(["L", "p", "Pria", "wanita", "Laki Laki", "LAKI-LAKI", "Perempuan", "X", ""]),
+                       st.text(alphabet="LAKIPERMUNWlakiperm -.", max_size=12), st.integers(), st.none()))
+def test_it_reads_jenis_kelamin_as_its_own_table_did(value: object) -> None:
+    # The table written in the client before the spellings moved to `elements`.
+    text = value.strip().upper() if isinstance(value, str) else ""
+    assert _sex(value) == _SEX_BEFORE.get(text, text)
