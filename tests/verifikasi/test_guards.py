@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -23,7 +24,7 @@ from verifikasi.guard import (
     guard_record,
 )
 from verifikasi.models import GuardTrace, QuotaAlert
-from verifikasi.quota import QuotaRefused, quota_spend, quota_state
+from verifikasi.quota import QuotaRefused, quota_spend, quota_state, quota_today
 
 NIK = "3303014504900102"
 
@@ -224,3 +225,9 @@ def test_recording_a_lookup_costs_one_insert(kepala) -> None:
 def test_it_refuses_to_record_what_is_not_a_nik() -> None:
     with pytest.raises(ValueError, match="16 digit"):
         guard_record(operator_id=1, nik=NIK[:15])
+
+
+def test_the_quota_day_is_the_calendar_day_in_jakarta(settings) -> None:
+    # Every "today" of the portal is timezone.localdate(): TIME_ZONE must stay Asia/Jakarta.
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    assert quota_today() == timezone.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
