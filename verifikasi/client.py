@@ -57,7 +57,8 @@ class ClientConfig:
 
     `keys` maps the logical request fields (nik, user_id, password, ip_user)
     to the spelling this gateway expects (e.g. {"nik": "NIK", "ip_user":
-    "ip_address"}); missing ones keep the default spelling. Raises ValueError
+    "ip_address"}); missing ones keep the default spelling. `timeout` is in
+    seconds, for connecting and for each read. Raises ValueError
     for a URL that is not http(s) or carries credentials, a bad key mapping or
     timeout, a CA bundle path that does not exist (never quoting a value).
     """
@@ -66,7 +67,7 @@ class ClientConfig:
     user_id: str = field(repr=False)
     password: str = field(repr=False)
     ip_user: str
-    timeout: float = 15.0
+    timeout: float  # seconds; the deployment's value is settings.DUKCAPIL_TIMEOUT
     ca_bundle: str | None = None
     keys: Mapping[str, str] = field(default_factory=lambda: DEFAULT_KEYS)
 
@@ -105,8 +106,9 @@ class ClientConfig:
     @classmethod
     def from_settings(cls) -> ClientConfig:
         """Build from Django settings `DUKCAPIL_NIK_URL`, `DUKCAPIL_USER_ID`,
-        `DUKCAPIL_PASSWORD`, `DUKCAPIL_IP_USER` (required), `DUKCAPIL_TIMEOUT`,
-        `DUKCAPIL_CA_BUNDLE`, `DUKCAPIL_REQUEST_KEYS` (optional).
+        `DUKCAPIL_PASSWORD`, `DUKCAPIL_IP_USER` (required), `DUKCAPIL_TIMEOUT`
+        (its default is settings.py's), `DUKCAPIL_CA_BUNDLE`, `DUKCAPIL_REQUEST_KEYS`
+        (optional).
 
         Raises ImproperlyConfigured naming what is missing or wrong.
         """
@@ -124,7 +126,7 @@ class ClientConfig:
                 user_id=settings.DUKCAPIL_USER_ID,
                 password=settings.DUKCAPIL_PASSWORD,
                 ip_user=settings.DUKCAPIL_IP_USER,
-                timeout=float(getattr(settings, "DUKCAPIL_TIMEOUT", None) or 15.0),
+                timeout=float(settings.DUKCAPIL_TIMEOUT),
                 ca_bundle=getattr(settings, "DUKCAPIL_CA_BUNDLE", None) or None,
                 keys=getattr(settings, "DUKCAPIL_REQUEST_KEYS", None) or DEFAULT_KEYS,
             )

@@ -481,6 +481,17 @@ def test_it_builds_the_config_from_django_settings(settings: SettingsWrapper) ->
     assert dict(config.keys) == {**DEFAULT_KEYS, "nik": "NIK"}
 
 
+def test_it_has_no_timeout_default_of_its_own(settings: SettingsWrapper) -> None:
+    with pytest.raises(TypeError, match="timeout"):
+        ClientConfig(url="https://172.16.160.43:8080/call_nik", user_id="u", password="p",  # type: ignore[call-arg]
+                     ip_user="10.10.0.70")
+    settings.DUKCAPIL_NIK_URL = "https://172.16.160.43:8080/call_nik"
+    settings.DUKCAPIL_USER_ID, settings.DUKCAPIL_PASSWORD, settings.DUKCAPIL_IP_USER = "u", "p", "10.10.0.70"
+    settings.DUKCAPIL_TIMEOUT = 0  # refused, no longer replaced by a default of the client's own
+    with pytest.raises(ImproperlyConfigured, match="Batas waktu"):
+        ClientConfig.from_settings()
+
+
 def test_it_names_missing_settings(settings: SettingsWrapper) -> None:
     settings.DUKCAPIL_NIK_URL = ""
     settings.DUKCAPIL_PASSWORD = "QXPASSZQ"
