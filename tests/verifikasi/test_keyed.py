@@ -14,7 +14,8 @@ import pytest
 
 from nik_structure import NikParts, nik_parse
 from verifikasi import audit, guard, keyed
-from verifikasi.models import AuditEntry, GuardTrace, Kind, Mode
+from verifikasi.models import AuditEntry, GuardTrace, Kind, Mode, ModeAkses
+from verifikasi.services import lookup_authorise_manual
 
 KEY = "pin-only-audit-key"
 WOMAN = "3303014505850002"  # day 45: a woman born 5 May 1985
@@ -87,6 +88,16 @@ def test_it_keeps_the_manual_authorisation() -> None:
     mac = keyed.authorisation_mac(seq=entry.seq, nik_hmac=entry.nik_hmac, operator_id=entry.operator_id,
                                   permohonan_ref=entry.permohonan_ref)
     assert f"{entry.seq}.{mac}" == AUTHORISATION
+
+
+def test_the_manual_lookup_hands_out_the_keyed_authorisation(ready_petugas) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
+    granted = lookup_authorise_manual(operator=ready_petugas, client_ip="127.0.0.1", permohonan_ref="P-1", nik=WOMAN)
+    entry = granted.audit
+    assert entry is not None and entry.jenis == Kind.IZIN
+    mac = keyed.authorisation_mac(seq=entry.seq, nik_hmac=keyed.nik_hmac(WOMAN), operator_id=ready_petugas.pk,
+                                  permohonan_ref="P-1")
+    assert granted.authorisation == f"{entry.seq}.{mac}"
 
 
 @pytest.mark.django_db
