@@ -7,25 +7,26 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 
-nik_format = RegexValidator(r"^\d{16}$", "NIK harus tepat 16 digit angka.")
+from nik_structure import nik_parse
+
 kode_wilayah_format = RegexValidator(
     r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$", "Kode wilayah ditulis seperti 33.03 atau 33.03.01."
 )
 
 
 def validate_operator_nik(value: str) -> None:
-    """16 digits, a plausible birth date part and a serial from 0001.
+    """16 ASCII digits, a plausible birth date part (day 1-31, a woman's 41-71; month
+    1-12) and a serial from 0001.
 
     The full structural check with the region list lives in `verifikasi`; accounts
     import nothing above them, so this is the part that needs no data.
     """
-    nik_format(value)
-    day, month = int(value[6:8]), int(value[8:10])
-    if day > 40:
-        day -= 40
-    if not (1 <= day <= 31 and 1 <= month <= 12):
+    parts = nik_parse(value)
+    if parts is None:
+        raise ValidationError("NIK harus tepat 16 digit angka.", code="invalid")
+    if not (1 <= parts.day <= 31 and 1 <= parts.month <= 12):
         raise ValidationError("Tanggal lahir di dalam NIK tidak valid.")
-    if value[12:] == "0000":
+    if parts.serial == 0:
         raise ValidationError("Nomor urut NIK tidak boleh 0000.")
 
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
 from akun.models import User
 from layanan.models import Jenis, Permohonan
 from verifikasi.audit import ChainReport, audit_chain_check, audit_head_at, audit_unanswered
-from verifikasi.compare import FIELDS
-from verifikasi.elements import Outcome
+from verifikasi.elements import FIELDS, Outcome
 from verifikasi.models import AuditEntry, Kind, QuotaDay
 from verifikasi.quota import quota_effective
 
-from .semester import JAKARTA, Semester
+from .semester import Semester
 
 FOUND = {Outcome.FOUND.value}
 FOUND_WITH_NOTE = {Outcome.DECEASED.value, Outcome.DUPLICATE.value, Outcome.INACTIVE.value}
@@ -143,7 +143,7 @@ def semester_figures(*, semester: Semester, now: dt.datetime) -> Figures:
     fields: dict[str, Counter[bool]] = {key: Counter() for key, _ in FIELDS}
     for waktu, jenis, outcome, operator_id, kecocokan, rujukan in rows.values_list(
             "waktu", "jenis", "outcome", "operator_id", "kecocokan", "rujukan").iterator():
-        local = waktu.astimezone(JAKARTA)
+        local = timezone.localtime(waktu)
         for tally in (months[dt.date(local.year, local.month, 1)], jumlah,
                       per_operator.setdefault(operator_id, Tally())):
             tally.add(jenis, outcome, rujukan)
@@ -165,13 +165,13 @@ def semester_figures(*, semester: Semester, now: dt.datetime) -> Figures:
                   .values_list("jenis").annotate(n=Count("pk")).values_list("jenis", "n"))
     return Figures(
         semester=semester, sampai=sampai, berjalan=berjalan,
-        bulanan=[(m, t) for m, t in months.items() if m <= sampai.astimezone(JAKARTA).date()],
+        bulanan=[(m, t) for m, t in months.items() if m <= timezone.localdate(sampai)],
         jumlah=jumlah,
         per_hasil=[(code, labels.get(code, code), n) for code, n in sorted(outcomes.items())],
         per_operator=operator_rows,
         kecocokan=[FieldRow(label, fields[key][True], fields[key][False]) for key, label in FIELDS],
         permohonan=[(j.label, opened.get(j.value, 0)) for j in Jenis],
-        kuota=_quota_summary(semester, (sampai - dt.timedelta(microseconds=1)).astimezone(JAKARTA).date()),
+        kuota=_quota_summary(semester, timezone.localdate(sampai - dt.timedelta(microseconds=1))),
         tanpa_jawaban=len(audit_unanswered(older_than=dt.timedelta(seconds=settings.DUKCAPIL_TIMEOUT + 60),
                                            start=semester.start_at, end=sampai, now=now)),
         kepala_jejak=audit_head_at(sampai),

@@ -16,7 +16,7 @@ from verifikasi.services import report_published_audit
 
 from .pdf import report_pdf
 from .selectors import semester_figures
-from .semester import JAKARTA, Semester, semesters_between
+from .semester import Semester, semesters_between
 
 EARLIEST = dt.date(2025, 1, 1)  # no report before the portal existed
 
@@ -24,7 +24,7 @@ EARLIEST = dt.date(2025, 1, 1)  # no report before the portal existed
 
 def _semesters() -> list[Semester]:
     agreement = current_agreement()
-    today = timezone.now().astimezone(JAKARTA).date()
+    today = timezone.localdate()
     first = agreement.tanggal_tanda_tangan if agreement else today
     # A signing date mistyped far in the past must not break the page: the portal began after 2000.
     return semesters_between(min(max(first, EARLIEST), today), today)
@@ -32,7 +32,7 @@ def _semesters() -> list[Semester]:
 
 @permission_required("akun.unduh_laporan", raise_exception=True)
 def daftar(request: HttpRequest) -> HttpResponse:
-    today = timezone.now().astimezone(JAKARTA).date()
+    today = timezone.localdate()
     rows = [(s, today <= s.akhir) for s in _semesters()]
     return render(request, "laporan/daftar.html", {"semesters": rows, "kepala_jejak": audit_head_line(),
                                                    "today": today})

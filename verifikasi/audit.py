@@ -1,7 +1,7 @@
 """The lookup audit chain: keyed NIK hashes and a keyed hash chain over every row.
 
 Each row's hash covers its own fields and the previous row's hash, keyed with
-AUDIT_HMAC_KEY, so an edited, deleted or rewritten row breaks the chain. The
+AUDIT_HMAC_KEY (`verifikasi.keyed`), so an edited, deleted or rewritten row breaks the chain. The
 head (count and hash) is published outside the database (the semester report,
 a daily line to the admin) so that rows cut off the end are found too.
 """
@@ -9,29 +9,18 @@ a daily line to the admin) so that rows cut off the end are found too.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from .keyed import nik_hmac, row_hmac
 from .models import AuditEntry, AuditHead, Kind, Mode
 from .nik import nik_mask
 
 GENESIS = "0" * 64
-
-
-def _key() -> bytes:
-    return settings.AUDIT_HMAC_KEY.encode()
-
-
-def nik_hmac(nik: str) -> str:
-    """The NIK as a keyed hash: equal NIKs match, the hash does not give the NIK back."""
-    return hmac.new(_key(), b"nik:" + nik.encode(), hashlib.sha256).hexdigest()
 
 
 def _canonical(entry: AuditEntry) -> bytes:
@@ -56,7 +45,21 @@ def _canonical(entry: AuditEntry) -> bytes:
 
 
 def row_hash(entry: AuditEntry) -> str:
-    return hmac.new(_key(), _canonical(entry), hashlib.sha256).hexdigest()
+    """The row's link in the chain: a keyed hash of its fields and the previous row's hash."""
+    return row_hmac(_canonical(entry))
+
+
+def audit_head_lock() -> tuple[int, str]:
+    """The head's count and hash, its row locked until the transaction ends (call inside one).
+
+    Whoever holds it appends to the chain alone. SQLite: the transaction itself, begun
+    IMMEDIATE, already holds the database. One statement once the head row exists.
+    """
+    head = AuditHead.objects.select_for_update().filter(pk=1).values_list("count", "head_hash").first()
+    if head is None:  # the very first append
+        row, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        return row.count, row.head_hash
+    return int(head[0]), str(head[1])
 
 
 def audit_append(
@@ -79,7 +82,7 @@ def audit_append(
     whole step (a lookup's grant is never committed without its row).
     """
     with transaction.atomic(savepoint=False):
-        count, head_hash = _head_locked()
+        count, head_hash = audit_head_lock()
         entry = AuditEntry(
             seq=count + 1,
             waktu=timezone.now(),
@@ -100,32 +103,8 @@ def audit_append(
         )
         entry.row_hash = row_hash(entry)
         entry.save()
-        _head_move(count=entry.seq, head_hash=entry.row_hash)
+        AuditHead.objects.filter(pk=1).update(count=entry.seq, head_hash=entry.row_hash)
     return entry
-
-
-# The head is read and moved with plain statements: every lookup appends at least once.
-
-def _head_locked() -> tuple[int, str]:
-    """The head's count and hash, its row locked until the transaction ends (SQLite: the
-    transaction itself, IMMEDIATE, holds the database)."""
-    q = connection.ops.quote_name
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {q('count')}, head_hash FROM {q(AuditHead._meta.db_table)} "  # noqa: S608
-                       f"WHERE id = 1{lock}")
-        row = cursor.fetchone()
-    if row is None:  # the very first append
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        return head.count, head.head_hash
-    return int(row[0]), str(row[1])
-
-
-def _head_move(*, count: int, head_hash: str) -> None:
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {q(AuditHead._meta.db_table)} SET {q('count')} = %s, head_hash = %s "  # noqa: S608
-                       "WHERE id = 1", [count, head_hash])
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NameResolutionError, NewConnectionError, ReadTimeoutError
 from urllib3.util.ssl_ import create_urllib3_context
 
-from verifikasi.compare import parse_date
-from verifikasi.elements import OUTCOME_TEXT, Alamat, Elemen, LookupResult, Outcome
+from nik_structure import NIK_PATTERN
+from verifikasi.elements import OUTCOME_TEXT, SEX_SPELLINGS, Alamat, Elemen, LookupResult, Outcome, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ DEFAULT_KEYS: Mapping[str, str] = MappingProxyType(
 # A found record is under 2 KB; anything far larger is not an answer.
 MAX_ANSWER_BYTES = 256 * 1024
 
-_NIK = re.compile(r"[0-9]{16}")
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
@@ -58,7 +57,8 @@ class ClientConfig:
 
     `keys` maps the logical request fields (nik, user_id, password, ip_user)
     to the spelling this gateway expects (e.g. {"nik": "NIK", "ip_user":
-    "ip_address"}); missing ones keep the default spelling. Raises ValueError
+    "ip_address"}); missing ones keep the default spelling. `timeout` is in
+    seconds, for connecting and for each read. Raises ValueError
     for a URL that is not http(s) or carries credentials, a bad key mapping or
     timeout, a CA bundle path that does not exist (never quoting a value).
     """
@@ -67,7 +67,7 @@ class ClientConfig:
     user_id: str = field(repr=False)
     password: str = field(repr=False)
     ip_user: str
-    timeout: float = 15.0
+    timeout: float  # seconds; the deployment's value is settings.DUKCAPIL_TIMEOUT
     ca_bundle: str | None = None
     keys: Mapping[str, str] = field(default_factory=lambda: DEFAULT_KEYS)
 
@@ -106,8 +106,9 @@ class ClientConfig:
     @classmethod
     def from_settings(cls) -> ClientConfig:
         """Build from Django settings `DUKCAPIL_NIK_URL`, `DUKCAPIL_USER_ID`,
-        `DUKCAPIL_PASSWORD`, `DUKCAPIL_IP_USER` (required), `DUKCAPIL_TIMEOUT`,
-        `DUKCAPIL_CA_BUNDLE`, `DUKCAPIL_REQUEST_KEYS` (optional).
+        `DUKCAPIL_PASSWORD`, `DUKCAPIL_IP_USER` (required), `DUKCAPIL_TIMEOUT`
+        (its default is settings.py's), `DUKCAPIL_CA_BUNDLE`, `DUKCAPIL_REQUEST_KEYS`
+        (optional).
 
         Raises ImproperlyConfigured naming what is missing or wrong.
         """
@@ -125,7 +126,7 @@ class ClientConfig:
                 user_id=settings.DUKCAPIL_USER_ID,
                 password=settings.DUKCAPIL_PASSWORD,
                 ip_user=settings.DUKCAPIL_IP_USER,
-                timeout=float(getattr(settings, "DUKCAPIL_TIMEOUT", None) or 15.0),
+                timeout=float(settings.DUKCAPIL_TIMEOUT),
                 ca_bundle=getattr(settings, "DUKCAPIL_CA_BUNDLE", None) or None,
                 keys=getattr(settings, "DUKCAPIL_REQUEST_KEYS", None) or DEFAULT_KEYS,
             )
@@ -193,7 +194,7 @@ def nik_lookup(*, nik: str, config: ClientConfig) -> LookupResult:
     with another NIK), and ValueError when `nik` is not 16 digits (the caller
     checks it locally first).
     """
-    if not _NIK.fullmatch(nik):
+    if not NIK_PATTERN.fullmatch(nik):
         raise ValueError("NIK harus 16 digit angka")
     started = time.monotonic()
     try:
@@ -476,7 +477,7 @@ def _elemen(item: dict[str, object], requested: str) -> Elemen:
     """The eight permitted elements, read by name; every other key stays unread."""
     value = item.get("NIK")
     nik = value.strip() if isinstance(value, str) else ""
-    if not _NIK.fullmatch(nik):
+    if not NIK_PATTERN.fullmatch(nik):
         raise _malformed("data tanpa NIK yang sah")
     if nik != requested:
         raise _malformed("NIK pada jawaban berbeda dengan NIK yang diminta")
@@ -513,9 +514,6 @@ def _padded(value: object, width: int) -> str:
     return text.zfill(width) if re.fullmatch(r"[0-9]+", text) else text
 
 
-_SEX = {"L": "LAKI-LAKI", "LAKI LAKI": "LAKI-LAKI", "PRIA": "LAKI-LAKI", "P": "PEREMPUAN", "WANITA": "PEREMPUAN"}
-
-
 def _sex(value: object) -> str:
     text = _text(value).upper()
-    return _SEX.get(text, text)
+    return SEX_SPELLINGS.get(text, text)

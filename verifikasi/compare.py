@@ -15,42 +15,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from verifikasi.elements import Alamat, Elemen
+from verifikasi.elements import FIELDS, SEX_SPELLINGS, Alamat, Elemen, Stated, parse_date
 
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("nik", "NIK"),
-    ("nama_lengkap", "Nama Lengkap"),
-    ("jenis_kelamin", "Jenis Kelamin"),
-    ("tempat_lahir", "Tempat Lahir"),
-    ("tanggal_lahir", "Tanggal Lahir"),
-    ("status_perkawinan", "Status Perkawinan"),
-    ("jenis_pekerjaan", "Jenis Pekerjaan"),
-    ("alamat", "Alamat Sekarang"),
-)
 ALAMAT_LABEL = dict(FIELDS)["alamat"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Stated:
-    """The eight elements as the officer typed them from the applicant's documents.
-
-    An empty (or blank) value means "not checked".
-    """
-
-    nik: str
-    nama_lengkap: str = ""
-    jenis_kelamin: str = ""
-    tempat_lahir: str = ""
-    tanggal_lahir: str | dt.date = ""
-    status_perkawinan: str = ""
-    jenis_pekerjaan: str = ""
-    alamat: str = ""
-    prop_name: str = ""
-    kab_name: str = ""
-    kec_name: str = ""
-    kel_name: str = ""
-    no_rt: str = ""
-    no_rw: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,31 +39,6 @@ class FieldMatch:
 # (dotless and dotted i, "sharp s" and "SS").
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase, "'`\u2019")
 _SEPARATORS = re.compile(r"[\s.,/-]+")
-_MONTHS: dict[str, int] = {
-    name: number
-    for number, names in enumerate(
-        (
-            "JAN JANUARI JANUARY",
-            "FEB PEB FEBRUARI PEBRUARI FEBRUARY",
-            "MAR MARET MARCH",
-            "APR APRIL",
-            "MEI MAY",
-            "JUN JUNI JUNE",
-            "JUL JULI JULY",
-            "AGU AGS AGT AUG AGUSTUS AUGUST",
-            "SEP SEPT SEPTEMBER",
-            "OKT OCT OKTOBER OCTOBER",
-            "NOV NOP NOVEMBER NOPEMBER",
-            "DES DEC DESEMBER DECEMBER",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_DMY = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
-_D_MON_Y = re.compile(r"([0-9]{1,2})([-/. ])([A-Za-z]+)\2([0-9]{4})")
-_SEX = {"L": "L", "LAKI LAKI": "L", "PRIA": "L", "P": "P", "PEREMPUAN": "P", "WANITA": "P"}
 # A leading administrative word the KTP prints and Dukcapil's names omit.
 # "KOTA" stays: Kota Tegal and (Kabupaten) Tegal are different regions.
 _REGION_WORDS = {
@@ -105,25 +47,6 @@ _REGION_WORDS = {
     "kec_name": frozenset({"KECAMATAN", "KEC"}),
     "kel_name": frozenset({"KELURAHAN", "KEL", "DESA", "DS"}),
 }
-
-
-def parse_date(value: str) -> dt.date | None:
-    """A date from `YYYY-MM-DD`, `DD-MM-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY` or
-    `DD-MON-YYYY` (English or Indonesian month, abbreviated or whole, any case;
-    `-`, `/`, `.` or a space around it); None for anything else or an
-    impossible date.
-    """
-    text = " ".join(value.split())
-    try:
-        if match := _ISO.fullmatch(text):
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        if match := _DMY.fullmatch(text):
-            return dt.date(int(match[4]), int(match[3]), int(match[1]))
-        if (match := _D_MON_Y.fullmatch(text)) and (month := _MONTHS.get(match[3].upper())):
-            return dt.date(int(match[4]), month, int(match[1]))
-    except ValueError:
-        return None
-    return None
 
 
 def normalise(value: str) -> str:
@@ -143,7 +66,7 @@ def _same_nik(stated: str, dukcapil: str) -> bool:
 def same_sex(stated: str, dukcapil: str) -> bool:
     """Whether two spellings of a sex agree (L / LAKI-LAKI / PRIA, P / PEREMPUAN / WANITA)."""
     ours, theirs = normalise(stated), normalise(dukcapil)
-    return _SEX.get(ours, ours) == _SEX.get(theirs, theirs)
+    return SEX_SPELLINGS.get(ours, ours) == SEX_SPELLINGS.get(theirs, theirs)
 
 
 def _same_number(stated: str, dukcapil: str) -> bool:

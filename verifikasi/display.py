@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .compare import FieldMatch, Stated, same_sex
-from .elements import Elemen
+from .compare import FieldMatch, same_sex
+from .elements import Elemen, Stated
 from .nik import NikCheck
 
 

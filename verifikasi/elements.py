@@ -1,15 +1,117 @@
-"""The eight permitted elements (PKS Pasal 2(1)a) and the outcome categories.
+"""The eight permitted elements (PKS Pasal 2(1)a), how Dukcapil spells them, and the outcome categories.
 
-These objects live only in memory while one response is rendered; nothing in
-this module may be persisted, cached, logged or pickled into a task message.
+`Elemen`, `Alamat` and `LookupResult` hold Dukcapil's answer: they live only in
+memory while one response is rendered and may never be persisted, cached, logged
+or pickled into a task message (they refuse pickling). `FIELDS`, `Stated` (what
+the applicant's documents say), the spellings and `parse_date` are shared by the
+client, the comparison and the counter's forms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import NoReturn
+
+from nik_structure import FEMALE, MALE
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("nik", "NIK"),
+    ("nama_lengkap", "Nama Lengkap"),
+    ("jenis_kelamin", "Jenis Kelamin"),
+    ("tempat_lahir", "Tempat Lahir"),
+    ("tanggal_lahir", "Tanggal Lahir"),
+    ("status_perkawinan", "Status Perkawinan"),
+    ("jenis_pekerjaan", "Jenis Pekerjaan"),
+    ("alamat", "Alamat Sekarang"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stated:
+    """The eight elements as the officer typed them from the applicant's documents.
+
+    An empty (or blank) value means "not checked".
+    """
+
+    nik: str
+    nama_lengkap: str = ""
+    jenis_kelamin: str = ""
+    tempat_lahir: str = ""
+    tanggal_lahir: str | dt.date = ""
+    status_perkawinan: str = ""
+    jenis_pekerjaan: str = ""
+    alamat: str = ""
+    prop_name: str = ""
+    kab_name: str = ""
+    kec_name: str = ""
+    kel_name: str = ""
+    no_rt: str = ""
+    no_rw: str = ""
+
+
+# Dukcapil's spellings of two elements, each with the label the counter's forms show.
+SEX_CHOICES: tuple[tuple[str, str], ...] = ((MALE, "Laki-laki"), (FEMALE, "Perempuan"))
+UNMARRIED = "BELUM KAWIN"
+MARRIED = "KAWIN"
+DIVORCED = "CERAI HIDUP"
+WIDOWED = "CERAI MATI"
+MARITAL_STATUS_CHOICES: tuple[tuple[str, str], ...] = (
+    (UNMARRIED, "Belum kawin"), (MARRIED, "Kawin"), (DIVORCED, "Cerai hidup"), (WIDOWED, "Cerai mati"),
+)
+# Other spellings of a sex, in upper case, found on documents and in gateway answers.
+SEX_SPELLINGS: Mapping[str, str] = MappingProxyType({
+    "L": MALE, "LAKI LAKI": MALE, "LAKI-LAKI": MALE, "PRIA": MALE,
+    "P": FEMALE, "PEREMPUAN": FEMALE, "WANITA": FEMALE,
+})
+
+_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "JAN JANUARI JANUARY",
+            "FEB PEB FEBRUARI PEBRUARI FEBRUARY",
+            "MAR MARET MARCH",
+            "APR APRIL",
+            "MEI MAY",
+            "JUN JUNI JUNE",
+            "JUL JULI JULY",
+            "AGU AGS AGT AUG AGUSTUS AUGUST",
+            "SEP SEPT SEPTEMBER",
+            "OKT OCT OKTOBER OCTOBER",
+            "NOV NOP NOVEMBER NOPEMBER",
+            "DES DEC DESEMBER DECEMBER",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DMY = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
+_D_MON_Y = re.compile(r"([0-9]{1,2})([-/. ])([A-Za-z]+)\2([0-9]{4})")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date from `YYYY-MM-DD`, `DD-MM-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY` or
+    `DD-MON-YYYY` (English or Indonesian month, abbreviated or whole, any case;
+    `-`, `/`, `.` or a space around it); None for anything else or an
+    impossible date.
+    """
+    text = " ".join(value.split())
+    try:
+        if match := _ISO.fullmatch(text):
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _DMY.fullmatch(text):
+            return dt.date(int(match[4]), int(match[3]), int(match[1]))
+        if (match := _D_MON_Y.fullmatch(text)) and (month := _MONTHS.get(match[3].upper())):
+            return dt.date(int(match[4]), month, int(match[1]))
+    except ValueError:
+        return None
+    return None
 
 
 class Outcome(StrEnum):
@@ -98,7 +200,7 @@ class Elemen:
 
     nik: str
     nama_lengkap: str
-    jenis_kelamin: str  # "LAKI-LAKI" or "PEREMPUAN"
+    jenis_kelamin: str  # MALE or FEMALE
     tempat_lahir: str
     tanggal_lahir: dt.date | None  # None when the gateway sent an unreadable date
     status_perkawinan: str

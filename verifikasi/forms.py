@@ -6,8 +6,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
-from .compare import FIELDS, Stated
-from .elements import Outcome
+from .elements import FIELDS, MARITAL_STATUS_CHOICES, SEX_CHOICES, Outcome, Stated
 
 NIK_ATTRS = {"autofocus": True, "inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
 
@@ -47,14 +46,13 @@ class LookupForm(OverridableForm):
     nama_lengkap = forms.CharField(label="Nama lengkap", max_length=150, required=False)
     jenis_kelamin = forms.ChoiceField(
         label="Jenis kelamin", required=False,
-        choices=[("", "(tidak diperiksa)"), ("LAKI-LAKI", "Laki-laki"), ("PEREMPUAN", "Perempuan")],
+        choices=[("", "(tidak diperiksa)"), *SEX_CHOICES],
     )
     tempat_lahir = forms.CharField(label="Tempat lahir", max_length=100, required=False)
     tanggal_lahir = forms.CharField(label="Tanggal lahir (mis. 15-05-1985)", max_length=20, required=False)
     status_perkawinan = forms.ChoiceField(
         label="Status perkawinan", required=False,
-        choices=[("", "(tidak diperiksa)"), ("BELUM KAWIN", "Belum kawin"), ("KAWIN", "Kawin"),
-                 ("CERAI HIDUP", "Cerai hidup"), ("CERAI MATI", "Cerai mati")],
+        choices=[("", "(tidak diperiksa)"), *MARITAL_STATUS_CHOICES],
     )
     jenis_pekerjaan = forms.CharField(label="Jenis pekerjaan", max_length=100, required=False)
     alamat = forms.CharField(label="Alamat (jalan, dusun)", max_length=200, required=False)

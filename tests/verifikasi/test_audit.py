@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from verifikasi.audit import audit_append, audit_chain_check, nik_hmac, row_hash
+from verifikasi.audit import GENESIS, audit_append, audit_chain_check, audit_head_lock, nik_hmac, row_hash
 from verifikasi.models import AuditEntry, AuditHead, Kind, Mode
 
 NIK = "3303014504900002"
@@ -119,3 +120,24 @@ def test_the_command_reports_the_first_broken_link() -> None:
     _sql("UPDATE verifikasi_auditentry SET alasan = %s WHERE seq = %s", ["diubah", 2])
     with pytest.raises(CommandError, match="#2"):
         call_command("verifikasi_audit_check")
+
+
+@pytest.mark.django_db
+def test_an_append_costs_one_locking_read_one_insert_and_one_update() -> None:
+    _append(1)  # the head row exists from here on
+    with CaptureQueriesContext(connection) as queries:
+        _append(1)
+    sql = [q["sql"] for q in queries.captured_queries
+           if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"))]
+    assert [statement.split()[0].upper() for statement in sql] == ["SELECT", "INSERT", "UPDATE"]
+    if connection.features.has_select_for_update:
+        assert sql[0].rstrip().upper().endswith("FOR UPDATE")
+
+
+@pytest.mark.django_db
+def test_the_head_lock_gives_the_count_and_hash_of_the_last_row() -> None:
+    with transaction.atomic():
+        assert audit_head_lock() == (0, GENESIS)
+    last = _append(2)[-1]
+    with transaction.atomic():
+        assert audit_head_lock() == (2, last.row_hash)

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_django.fixtures import SettingsWrapper
 
-from verifikasi.client import DEFAULT_KEYS, MAX_ANSWER_BYTES, ClientConfig, GatewayFault, nik_lookup
+from verifikasi.client import DEFAULT_KEYS, MAX_ANSWER_BYTES, ClientConfig, GatewayFault, _sex, nik_lookup
 from verifikasi.elements import OUTCOME_TEXT, Alamat, Elemen, LookupResult, Outcome
 from verifikasi.simulator import (
     LOOKUP_PATH,
@@ -479,6 +481,17 @@ def test_it_builds_the_config_from_django_settings(settings: SettingsWrapper) ->
     assert dict(config.keys) == {**DEFAULT_KEYS, "nik": "NIK"}
 
 
+def test_it_has_no_timeout_default_of_its_own(settings: SettingsWrapper) -> None:
+    with pytest.raises(TypeError, match="timeout"):
+        ClientConfig(url="https://172.16.160.43:8080/call_nik", user_id="u", password="p",  # type: ignore[call-arg]
+                     ip_user="10.10.0.70")
+    settings.DUKCAPIL_NIK_URL = "https://172.16.160.43:8080/call_nik"
+    settings.DUKCAPIL_USER_ID, settings.DUKCAPIL_PASSWORD, settings.DUKCAPIL_IP_USER = "u", "p", "10.10.0.70"
+    settings.DUKCAPIL_TIMEOUT = 0  # refused, no longer replaced by a default of the client's own
+    with pytest.raises(ImproperlyConfigured, match="Batas waktu"):
+        ClientConfig.from_settings()
+
+
 def test_it_names_missing_settings(settings: SettingsWrapper) -> None:
     settings.DUKCAPIL_NIK_URL = ""
     settings.DUKCAPIL_PASSWORD = "QXPASSZQ"
@@ -584,3 +597,14 @@ def test_the_trust_never_writes_tls_keys_to_a_key_log(monkeypatch: pytest.Monkey
         assert _trust(None).keylog_filename is None
     finally:
         _trust.cache_clear()
+
+
+_SEX_BEFORE = {"L": "LAKI-LAKI", "LAKI LAKI": "LAKI-LAKI", "PRIA": "LAKI-LAKI", "P": "PEREMPUAN", "WANITA": "PEREMPUAN"}
+
+
+@given(value=st.one_of(st.sampled_from(["L", "p", "Pria", "wanita", "Laki Laki", "LAKI-LAKI", "Perempuan", "X", ""]),
+                       st.text(alphabet="LAKIPERMUNWlakiperm -.", max_size=12), st.integers(), st.none()))
+def test_it_reads_jenis_kelamin_as_its_own_table_did(value: object) -> None:
+    # The table written in the client before the spellings moved to `elements`.
+    text = value.strip().upper() if isinstance(value, str) else ""
+    assert _sex(value) == _SEX_BEFORE.get(text, text)

@@ -21,8 +21,7 @@ from layanan.services import permohonan_open
 from tests.asking import asker_for
 from tests.conftest import nda_verified, verified_client
 from tests.verifikasi.conftest import portal_connect
-from verifikasi.compare import Stated
-from verifikasi.elements import Outcome
+from verifikasi.elements import Outcome, Stated
 from verifikasi.models import AuditEntry, Kind
 from verifikasi.services import LookupOutcome, lookup_perform
 from verifikasi.simulator import (

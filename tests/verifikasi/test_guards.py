@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from akun.gate import current_agreement
@@ -22,7 +24,7 @@ from verifikasi.guard import (
     guard_record,
 )
 from verifikasi.models import GuardTrace, QuotaAlert
-from verifikasi.quota import QuotaRefused, quota_spend, quota_state
+from verifikasi.quota import QuotaRefused, quota_spend, quota_state, quota_today
 
 NIK = "3303014504900102"
 
@@ -211,3 +213,21 @@ def test_a_broker_that_is_down_costs_the_alert_mail_never_the_lookup(one_short_o
                 state = quota_spend(operator_id=None)  # crosses 80 %: the mail cannot be queued
     assert state.terpakai == 4 and QuotaAlert.objects.filter(ambang=80).exists()
     assert "not queued for mail: ConnectionError" in caplog.text
+
+
+@pytest.mark.django_db
+def test_recording_a_lookup_costs_one_insert(kepala) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        guard_record(operator_id=kepala.pk, nik=NIK)
+    assert [q["sql"].split()[0].upper() for q in queries.captured_queries] == ["INSERT"]
+
+
+def test_it_refuses_to_record_what_is_not_a_nik() -> None:
+    with pytest.raises(ValueError, match="16 digit"):
+        guard_record(operator_id=1, nik=NIK[:15])
+
+
+def test_the_quota_day_is_the_calendar_day_in_jakarta(settings) -> None:
+    # Every "today" of the portal is timezone.localdate(): TIME_ZONE must stay Asia/Jakarta.
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    assert quota_today() == timezone.now().astimezone(ZoneInfo("Asia/Jakarta")).date()

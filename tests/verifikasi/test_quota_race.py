@@ -110,7 +110,7 @@ def child_worker(username: str) -> int:
 
     from akun.models import User
     from tests.asking import asker_for
-    from verifikasi.compare import Stated
+    from verifikasi.elements import Stated
     from verifikasi.nik import regions
     from verifikasi.services import lookup_perform
 
