@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from akun.gate import current_agreement
 from akun.http import client_ip, signed_in_user
-from verifikasi.audit import audit_head_line
-from verifikasi.services import report_published_audit
+from verifikasi.audit import audit_head_line, audit_report_published
 
 from .pdf import report_pdf
 from .selectors import semester_figures
@@ -49,7 +48,7 @@ def unduh(request: HttpRequest, tahun: int, ke: int) -> HttpResponse:
     now = timezone.now()
     figures = semester_figures(semester=semester, now=now)
     pdf = report_pdf(figures=figures, dibuat_pada=now)
-    report_published_audit(user=signed_in_user(request), client_ip=client_ip(request),
+    audit_report_published(user=signed_in_user(request), client_ip=client_ip(request),
                            periode=semester.label + (" (sementara)" if figures.berjalan else ""),
                            head=figures.kepala_jejak)
     name = f"laporan-pemanfaatan-nik-{semester.tahun}-s{semester.ke}.pdf"

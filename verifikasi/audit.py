@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from akun.models import User
+
 from .keyed import nik_hmac, row_hmac
 from .models import AuditEntry, AuditHead, Kind, Mode
 from .nik import nik_mask
+from .selectors import current_mode
 
 GENESIS = "0" * 64
 
@@ -192,3 +195,11 @@ def audit_head_line() -> str:
     head = AuditHead.objects.filter(pk=1).first()
     count, digest = (head.count, head.head_hash) if head else (0, GENESIS)
     return f"Kepala jejak audit {timezone.localtime():%d-%m-%Y %H:%M}: {count} baris, hash {digest}"
+
+
+def audit_report_published(*, user: User, client_ip: str | None, periode: str, head: tuple[int, str]) -> AuditEntry:
+    """Record that a report printing the chain head `head` was made (laporan's one write)."""
+    count, digest = head
+    return audit_append(operator_id=user.pk, operator_username=user.get_username(), client_ip=client_ip,
+                        permohonan_ref="", jenis=Kind.LAPORAN, mode=current_mode(),
+                        alasan=f"{periode}; kepala jejak dicetak: {count} baris, hash {digest}")

@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from akun.gate import GateDecision, dukcapil_gate
-from akun.models import DukcapilStop, User
+from akun.models import DukcapilStop
 from nik_structure import NIK_PATTERN
 
 from .audit import audit_append, audit_head_lock
@@ -49,7 +49,6 @@ from .selectors import current_mode
 __all__ = [
     "Asker", "Claim", "LookupOutcome", "LookupPage", "ServiceRequest", "authorisation_submit",
     "lookup_authorise_manual", "lookup_perform", "lookup_record_manual", "lookup_submit", "manual_result_submit",
-    "report_published_audit",
 ]
 
 logger = logging.getLogger(__name__)
@@ -335,10 +334,3 @@ def manual_result_submit(*, asker: Asker, data: Mapping[str, Any]) -> LookupPage
                       authorisation=form.cleaned_data["authorisation"],
                       outcome=Outcome(form.cleaned_data["outcome"]), kecocokan=form.kecocokan())
     return _page(asker, mode=mode, gate=gate, form=_step_form(mode, ManualAuthoriseForm()), outcome=outcome)
-
-
-def report_published_audit(*, user: User, client_ip: str | None, periode: str, head: tuple[int, str]) -> AuditEntry:
-    """Record that a report printing the chain head `head` was made (laporan's one write)."""
-    count, digest = head
-    return _audit(Asker(user, client_ip, None), current_mode(), jenis=Kind.LAPORAN,
-                  alasan=f"{periode}; kepala jejak dicetak: {count} baris, hash {digest}")
