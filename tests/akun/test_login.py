@@ -18,8 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from akun.models import User
 from akun.otp import totp_device_confirm
 from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
-from tests.akun.conftest import password_login, totp_token, wrong_totp_token
-from tests.conftest import PASSWORD, verified_client
+from tests.akun.conftest import password_login, wrong_totp_token
+from tests.conftest import PASSWORD, totp_token, verified_client
 
 WRONG_CODE = "Kode tidak cocok atau sudah dipakai."
 LOCKED = "Akun dikunci sementara"
