@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import time
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akun.gate import current_agreement
@@ -68,11 +70,29 @@ def make_user(db: None) -> Callable[..., User]:
     return make
 
 
+def _confirmed_totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Autentikator", confirmed=True)
+
+
+@pytest.fixture
+def totp_device(db: None) -> Callable[[User], TOTPDevice]:
+    """`totp_device(user)`: a confirmed TOTP device for the user, as after enrolling an authenticator app."""
+    return _confirmed_totp_device
+
+
+def totp_token(key: TOTPDevice | bytes, *, steps: int = 0) -> str:
+    """The code an authenticator app shows now (or `steps` time steps later), for a device or a raw key."""
+    device = key if isinstance(key, TOTPDevice) else TOTPDevice(key=key.hex())
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 def verified_client(user: User) -> Client:
     """A browser session that passed both the password and the second factor."""
     client = Client()
     client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="uji", confirmed=True)
+    device = _confirmed_totp_device(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -1,26 +1,17 @@
-"""Fixtures and helpers of the account tests: TOTP codes, the scans on file, the login steps."""
+"""Fixtures and helpers of the account tests: a wrong TOTP code, the scans on file, the login steps."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akun.models import Nda, Sptjm, User
-from tests.conftest import PASSWORD
-
-
-def totp_token(device: TOTPDevice, *, steps: int = 0) -> str:
-    """The code an authenticator app shows now (or `steps` time steps later) for this device."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps * device.step
-    return f"{totp.token():0{device.digits}d}"
+from tests.conftest import PASSWORD, totp_token
 
 
 def wrong_totp_token(device: TOTPDevice) -> str:
@@ -33,14 +24,6 @@ def password_login(client: Client, user: User, **extra: Any) -> None:
     """Step 1 of the login, as a browser does it; the session is not yet verified."""
     response = client.post("/masuk/", {"username": user.username, "password": PASSWORD}, **extra)
     assert response.status_code == 302, response.content.decode()[:500]
-
-
-@pytest.fixture
-def totp_device() -> Callable[[User], TOTPDevice]:
-    def make(user: User) -> TOTPDevice:
-        return TOTPDevice.objects.create(user=user, name="Autentikator", confirmed=True)
-
-    return make
 
 
 @pytest.fixture

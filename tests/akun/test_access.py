@@ -132,9 +132,10 @@ def test_it_sends_anonymous_visitors_to_the_login_page(url: str, fill: Callable[
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url", URLS)
 def test_it_sends_a_session_without_the_second_factor_to_the_code_step(
-    url: str, role: str, people: dict[str, User], fill: Callable[[str], str]
+    url: str, role: str, people: dict[str, User], fill: Callable[[str], str],
+    totp_device: Callable[[User], TOTPDevice],
 ) -> None:
-    TOTPDevice.objects.create(user=people[role], name="Autentikator", confirmed=True)
+    totp_device(people[role])
     client = Client()
     client.force_login(people[role])
     response = client.get(fill(url))

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from akun.gate import dukcapil_gate
 from akun.models import User
 from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
-from tests.akun.conftest import totp_token
+from tests.conftest import totp_token
 
 SECRET_LINE = re.compile(r"^(\w+)\s+kata sandi (\S+)\s+kunci TOTP \(base32\) ([A-Z2-7]+=*)$", re.MULTILINE)
 

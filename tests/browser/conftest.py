@@ -6,9 +6,9 @@ Fixtures for any journey in this folder:
 * ``page`` (per test): a fresh context (1366x768, locale id-ID) whose ``base_url`` is the
   live server, so ``page.goto("/loket/")`` works; a full-page screenshot of the final state
   lands in ``tests/artifacts/<test name>.png`` at teardown, also when the test fails.
-* ``otp_device``: ``otp_device(user)`` gives the user a confirmed TOTP device.
 * ``log_in``: ``log_in(user, device)`` walks the login with password and TOTP, keyboard only.
-* ``totp_token(key_or_device)``: the 6-digit code an authenticator app would show now.
+
+The TOTP device (``totp_device``) and codes (``totp_token``) are the shared ones of tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from akun.models import User
-from tests.conftest import PASSWORD, REQUIRE_SERVICES
+from tests.conftest import PASSWORD, REQUIRE_SERVICES, totp_token
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out, and this closed
@@ -127,25 +126,6 @@ def page(
             tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         finally:
             context.close()
-
-
-def totp_token(key: TOTPDevice | bytes | str) -> str:
-    """The code an authenticator app shows now, zero-padded (a device, raw key or hex key)."""
-    if isinstance(key, TOTPDevice):
-        totp = TOTP(key.bin_key, key.step, key.t0, key.digits, key.drift)
-        digits = key.digits
-    else:
-        totp = TOTP(bytes.fromhex(key) if isinstance(key, str) else key)
-        digits = totp.digits
-    return f"{totp.token():0{digits}d}"
-
-
-@pytest.fixture
-def otp_device(db: None) -> Callable[[User], TOTPDevice]:
-    def make(user: User) -> TOTPDevice:
-        return TOTPDevice.objects.create(user=user, name="Autentikator", confirmed=True)
-
-    return make
 
 
 @pytest.fixture

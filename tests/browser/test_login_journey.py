@@ -12,14 +12,13 @@ from playwright.sync_api import Page, expect
 
 from akun.models import User
 from akun.roles import KEPALA_DINAS, PETUGAS_LOKET
-from tests.browser.conftest import totp_token
-from tests.conftest import PASSWORD, head_with_sptjm
+from tests.conftest import PASSWORD, head_with_sptjm, totp_token
 
 
 def test_it_logs_in_with_password_and_totp_and_lands_on_the_counter_page(
-    page: Page, ready_petugas: User, otp_device: Callable[[User], TOTPDevice]
+    page: Page, ready_petugas: User, totp_device: Callable[[User], TOTPDevice]
 ) -> None:
-    device = otp_device(ready_petugas)
+    device = totp_device(ready_petugas)
 
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/masuk/\?next=/$"))
@@ -76,13 +75,13 @@ def test_it_enrols_a_new_authenticator_on_first_login(page: Page, make_user: Cal
 def test_it_refuses_an_officer_without_nda(
     page: Page,
     make_user: Callable[..., User],
-    otp_device: Callable[[User], TOTPDevice],
+    totp_device: Callable[[User], TOTPDevice],
     log_in: Callable[..., None],
 ) -> None:
     officer = make_user(PETUGAS_LOKET)
     head_with_sptjm(kepala=make_user(KEPALA_DINAS))
 
-    log_in(officer, otp_device(officer))
+    log_in(officer, totp_device(officer))
 
     expect(page).to_have_url(re.compile(r"/loket/$"))
     expect(page.get_by_role("heading", name="Loket pelayanan")).to_be_visible()
@@ -96,9 +95,9 @@ def test_it_refuses_an_officer_without_nda(
 
 
 def test_it_keeps_the_second_factor_step_mandatory(
-    page: Page, ready_petugas: User, otp_device: Callable[[User], TOTPDevice]
+    page: Page, ready_petugas: User, totp_device: Callable[[User], TOTPDevice]
 ) -> None:
-    otp_device(ready_petugas)
+    totp_device(ready_petugas)
 
     page.goto("/masuk/")
     page.get_by_label("Nama pengguna").fill(ready_petugas.username)

@@ -36,13 +36,13 @@ def _open_request(page: Page) -> None:
 
 
 def test_it_shows_each_element_side_by_side_for_an_officer_with_nda(
-    page: Page, gateway: None, ready_petugas: User, otp_device: Callable[[User], TOTPDevice],
+    page: Page, gateway: None, ready_petugas: User, totp_device: Callable[[User], TOTPDevice],
     log_in: Callable[..., None],
 ) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
     applicant = person(NIK_FOUND[0])
     assert applicant is not None
-    log_in(ready_petugas, otp_device(ready_petugas))
+    log_in(ready_petugas, totp_device(ready_petugas))
     _open_request(page)
     expect(page.locator("#kuota")).to_contain_text("200 tersisa dari 200")
     page.get_by_label("NIK pemohon").fill(applicant.nik)
@@ -77,12 +77,12 @@ def test_it_shows_each_element_side_by_side_for_an_officer_with_nda(
 
 
 def test_it_refuses_the_lookup_of_an_officer_without_nda(
-    page: Page, gateway: None, petugas: User, kepala: User, otp_device: Callable[[User], TOTPDevice],
+    page: Page, gateway: None, petugas: User, kepala: User, totp_device: Callable[[User], TOTPDevice],
     log_in: Callable[..., None],
 ) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
     head_with_sptjm(kepala=kepala)  # only the NDA is missing
-    log_in(petugas, otp_device(petugas))
+    log_in(petugas, totp_device(petugas))
     _open_request(page)
     page.get_by_label("NIK pemohon").fill(NIK_FOUND[0])
     page.get_by_role("button", name="Periksa ke Dukcapil").click()
@@ -93,10 +93,10 @@ def test_it_refuses_the_lookup_of_an_officer_without_nda(
 
 
 def test_it_walks_the_manual_mode_before_the_poc(
-    page: Page, ready_petugas: User, otp_device: Callable[[User], TOTPDevice], log_in: Callable[..., None],
+    page: Page, ready_petugas: User, totp_device: Callable[[User], TOTPDevice], log_in: Callable[..., None],
 ) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
-    log_in(ready_petugas, otp_device(ready_petugas))
+    log_in(ready_petugas, totp_device(ready_petugas))
     _open_request(page)
     expect(page.get_by_text("Mode akses:")).to_be_visible()
     expect(page.locator("#kuota")).to_contain_text("200 tersisa")

@@ -15,10 +15,10 @@ from verifikasi.models import AuditEntry, Kind
 
 
 def test_the_head_of_office_downloads_the_semester_report(
-    page: Page, kepala: User, otp_device: Callable[[User], TOTPDevice], log_in: Callable[..., None],
+    page: Page, kepala: User, totp_device: Callable[[User], TOTPDevice], log_in: Callable[..., None],
 ) -> None:
     head_with_sptjm(kepala=kepala)
-    log_in(kepala, otp_device(kepala))
+    log_in(kepala, totp_device(kepala))
     expect(page).to_have_url(re.compile(r"/kepala/$"))
 
     page.get_by_role("link", name="Buka laporan semester").click()

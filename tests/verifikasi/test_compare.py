@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 import string
+from typing import Any, cast
 
 import pytest
 from hypothesis import assume, given
@@ -143,20 +144,77 @@ def test_it_treats_a_dash_as_left_empty() -> None:
     assert match_of("jenis_pekerjaan", jenis_pekerjaan=" - ") is None
 
 
-text = st.text(max_size=20)
+# Invented values no key or label of FIELDS contains: found in the result, one can only have leaked.
+DISTINCTIVE = Elemen(
+    nik="3303016311870004",
+    nama_lengkap="QORIAH ZULFANINGSIH",
+    jenis_kelamin="PEREMPUAN",
+    tempat_lahir="WANAYASA KIDUL",
+    tanggal_lahir=dt.date(1987, 11, 23),
+    status_perkawinan="CERAI MATI",
+    jenis_pekerjaan="PENGRAJIN GERABAH",
+    alamat=Alamat(alamat="DUSUN KARANGJOHO", prop_name="JAWA TENGAH", kab_name="PURBALINGGA", no_kec="17",
+                  kec_name="KARANGJAMBU", kel_name="SANGURAGUNG", no_rt="007", no_rw="003"),
+)
 
 
-@given(dukcapil=st.tuples(text, text, text, text, text, text, text, text))
-def test_it_returns_no_dukcapil_value(dukcapil: tuple[str, ...]) -> None:
-    nik, nama, jk, tempat, status, pekerjaan, alamat, kel = dukcapil
-    elemen = Elemen(
-        nik, nama, jk, tempat, None, status, pekerjaan, dataclasses.replace(ALAMAT, alamat=alamat, kel_name=kel)
-    )
-    stated = Stated(nik="x", nama_lengkap="y", alamat="z", kel_name="w")
-    rows = compare(stated=stated, elemen=elemen)
+def _values(obj: object) -> list[str]:
+    """Every value of an Elemen (its Alamat's too), each date also as people write it."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [v for f in dataclasses.fields(obj) for v in _values(getattr(obj, f.name))]
+    if isinstance(obj, dt.date):
+        return [obj.isoformat(), f"{obj:%d-%m-%Y}", f"{obj:%d/%m/%Y}"]
+    return [str(obj)]
+
+
+def _shown(obj: object) -> list[str]:
+    """Everything an object shows: its repr and str, and those of every attribute, recursively."""
+    texts = [repr(obj), str(obj)]
+    if isinstance(obj, tuple | list):
+        return texts + [t for item in obj for t in _shown(item)]
+    names = set(getattr(obj, "__dict__", {}))
+    for klass in type(obj).__mro__:
+        slots = getattr(klass, "__slots__", ())
+        names.update([slots] if isinstance(slots, str) else slots)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names.update(f.name for f in dataclasses.fields(obj))
+    return texts + [t for name in sorted(names) for t in _shown(getattr(obj, name))]
+
+
+def _leaked(result: object, elemen: Elemen) -> set[str]:
+    texts = [t.upper() for t in _shown(result)]
+    return {value for value in _values(elemen) if any(value.upper() in t for t in texts)}
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        Stated(nik=DISTINCTIVE.nik, nama_lengkap=DISTINCTIVE.nama_lengkap, jenis_kelamin="P",
+               tempat_lahir=DISTINCTIVE.tempat_lahir, tanggal_lahir="23-11-1987", status_perkawinan="CERAI MATI",
+               jenis_pekerjaan="PENGRAJIN GERABAH", alamat="DUSUN KARANGJOHO", kec_name="KARANGJAMBU",
+               kel_name="SANGURAGUNG", no_rt="7", no_rw="3"),
+        Stated(nik="3303014504900002", nama_lengkap="SITI AMINAH", jenis_kelamin="L", tempat_lahir="CILACAP",
+               tanggal_lahir="05-04-1990", status_perkawinan="KAWIN", jenis_pekerjaan="PETANI",
+               alamat="JL. MERDEKA NO. 5", no_rt="1"),
+        Stated(nik=DISTINCTIVE.nik),
+    ],
+    ids=["all-matching", "all-differing", "only-the-nik"],
+)
+def test_it_returns_no_dukcapil_value(stated: Stated) -> None:
+    """The result carries keys, labels and booleans only: none of the Elemen's values, in any attribute."""
+    rows = compare(stated=stated, elemen=DISTINCTIVE)
+
     assert [f.name for f in dataclasses.fields(FieldMatch)] == ["key", "label", "match", "compared", "parts"]
     assert [(row.key, row.label) for row in rows] == list(FIELDS)
-    assert all(row.match in (True, False, None) for row in rows)
+    assert all(row.match is None or type(row.match) is bool for row in rows)
+    assert all(type(row.compared) is int and type(row.parts) is int for row in rows)  # counts of parts only
+    assert _leaked(rows, DISTINCTIVE) == set()
+    # The scan is able to fail: a value planted in a label, or an address or date nested as an attribute, is found.
+    nama = DISTINCTIVE.nama_lengkap
+    alamat, tanggal = cast(Any, DISTINCTIVE.alamat), cast(Any, DISTINCTIVE.tanggal_lahir)
+    assert _leaked((*rows, FieldMatch("nama_lengkap", f"Nama {nama}", True)), DISTINCTIVE) == {nama}
+    assert _leaked(FieldMatch("alamat", "Alamat", alamat), DISTINCTIVE) == set(_values(alamat))
+    assert _leaked(FieldMatch("tanggal_lahir", "Tanggal", tanggal), DISTINCTIVE) == {"1987-11-23"}
 
 
 # --- the other elements ------------------------------------------------------
