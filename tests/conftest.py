@@ -1,11 +1,11 @@
-"""Shared fixtures: people in each role with a second factor, and service checks."""
+"""Shared fixtures: people in each role with a second factor, service checks, the Dukcapil simulator."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from akun.gate import current_agreement
 from akun.models import Nda, PenanggungJawabUserId, Perjanjian, Sptjm, User
 from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET, ensure_roles
+from dukcapil_sim import SimServer, make_server
 
 PASSWORD = "kata-sandi-uji-2026"
 PDF_BYTES = b"%PDF-1.4\n% uji\n%%EOF\n"
@@ -134,3 +135,11 @@ def ready_petugas(petugas: User, admin_user: User, kepala: User) -> User:
     nda_verified(operator=petugas, by=admin_user)
     head_with_sptjm(kepala=kepala)
     return petugas
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    """One simulator per test module (tests reset it with `sim.control(reset=True)`)."""
+    server = make_server(port=0).start()
+    yield server
+    server.stop()

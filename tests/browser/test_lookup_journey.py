@@ -9,10 +9,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from akun.models import User
+from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, make_server, person
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import head_with_sptjm
 from verifikasi.models import AuditEntry, Mode, ModeAkses
-from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, make_server, person
 
 
 @pytest.fixture

@@ -6,16 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, SimServer, make_server
 from verifikasi.models import Mode, ModeAkses
-from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, SimServer, make_server
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimServer]:
-    """One simulator per test module (tests reset it with `sim.control(reset=True)`)."""
-    server = make_server(port=0).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -16,6 +16,13 @@ from django.utils import timezone
 from pytest_django.fixtures import SettingsWrapper
 
 from akun.models import DukcapilStop, User
+from dukcapil_sim import (
+    DEFAULT_IP_USER,
+    NIK_FOUND,
+    Reply,
+    SimServer,
+    make_server,
+)
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.conftest import nda_verified, verified_client
@@ -24,13 +31,6 @@ from verifikasi.compare import Stated
 from verifikasi.elements import Outcome
 from verifikasi.models import AuditEntry, Kind
 from verifikasi.services import LookupOutcome, lookup_perform
-from verifikasi.simulator import (
-    DEFAULT_IP_USER,
-    NIK_FOUND,
-    Reply,
-    SimServer,
-    make_server,
-)
 
 # An address the portal never connects from: the tests reach the simulator over 127.0.0.1.
 OTHER_IP = "10.20.30.40"

@@ -49,10 +49,7 @@ from django.views.debug import get_default_exception_reporter_filter
 
 from akun.models import User
 from disnaker_portal.reporting import NoValuesFilter
-from layanan.models import Jenis
-from layanan.services import permohonan_open
-from tests.conftest import REQUIRE_SERVICES, service_required, verified_client
-from verifikasi.simulator import (
+from dukcapil_sim import (
     NIK_DECEASED,
     NIK_DUPLICATE,
     NIK_FOUND,
@@ -61,6 +58,9 @@ from verifikasi.simulator import (
     distinctive_values,
     person,
 )
+from layanan.models import Jenis
+from layanan.services import permohonan_open
+from tests.conftest import REQUIRE_SERVICES, service_required, verified_client
 
 
 class Leak(NamedTuple):

@@ -16,6 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from akun.models import DukcapilStop
+from dukcapil_sim import (
+    NIK_DECEASED,
+    NIK_DUPLICATE,
+    NIK_FOUND,
+    NIK_INACTIVE,
+    NIK_NOT_FOUND,
+    person,
+)
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.conftest import nda_verified, verified_client
@@ -24,14 +32,6 @@ from verifikasi.compare import Stated
 from verifikasi.elements import Outcome
 from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
 from verifikasi.services import lookup_authorise_manual, lookup_perform, lookup_record_manual
-from verifikasi.simulator import (
-    NIK_DECEASED,
-    NIK_DUPLICATE,
-    NIK_FOUND,
-    NIK_INACTIVE,
-    NIK_NOT_FOUND,
-    person,
-)
 
 
 def _lookup(user, nik, **kwargs):

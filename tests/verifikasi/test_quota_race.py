@@ -52,7 +52,7 @@ def race_niks(count: int) -> list[str]:
     The simulator's found persons first, then structurally valid nobodies from several
     provinces (Jawa Tengah, DKI Jakarta, Jawa Timur, Jawa Barat), men and women.
     """
-    from verifikasi.simulator.population import NIK_FOUND
+    from dukcapil_sim.population import NIK_FOUND
 
     niks = list(NIK_FOUND)
     regencies = ("3303", "3302", "3173", "3578", "3273", "3301")
@@ -289,7 +289,7 @@ class Race:
 
 @contextlib.contextmanager
 def race_on(db: RaceDb) -> Iterator[Race]:
-    from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, make_server
+    from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, make_server
 
     done = subprocess.run(_python_module("prepare", str(MAX_CHILDREN)), cwd=ROOT, env=db.env(),
                           capture_output=True, timeout=120, check=False)

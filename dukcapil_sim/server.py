@@ -21,14 +21,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from verifikasi.simulator.gateway import MAX_BODY, ControlError, Reply, SimState, json_reply
+from dukcapil_sim.gateway import MAX_BODY, ControlError, Reply, SimState, json_reply
 
 LOOKUP_PATH = "/dukcapil/get_json/33-03/disnaker_3303/call_nik"
 BALIKAN_PATH = "/data_balikan/public"
 CONTROL_PATH = "/_sim/control"
 STATS_PATH = "/_sim/stats"
 
-# The simulator's own fake credentials, printed by `manage.py dukcapil_sim`.
+# The simulator's own fake credentials, printed by `python -m dukcapil_sim`.
 DEFAULT_USER_ID = "sim-user"
 DEFAULT_PASSWORD = "sim-pass"  # noqa: S105
 DEFAULT_IP_USER = "127.0.0.1"
