@@ -139,7 +139,13 @@ def ready_petugas(petugas: User, admin_user: User, kepala: User) -> User:
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[SimServer]:
-    """One simulator per test module (tests reset it with `sim.control(reset=True)`)."""
+    """The Dukcapil gateway of the tests: one simulator per test module, on loopback.
+
+    Module scope keeps the suite fast; a test that switches or counts resets it first with
+    `sim.control(reset=True)` (the `connected` fixture does; the simulator's and the client's
+    tests with an autouse fixture). Tests that need a gateway built otherwise (another ip_user,
+    HTTPS, verbose) make their own with `make_server`.
+    """
     server = make_server(port=0).start()
     yield server
     server.stop()
