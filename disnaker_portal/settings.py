@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "disnaker_portal",
     "akun",
     "verifikasi",
     "layanan",
