@@ -32,6 +32,7 @@ install: $(VENV)/.installed sysdeps
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 test: sysdeps lint
 	$(VENV)/bin/pytest
@@ -49,4 +50,4 @@ run: $(VENV)/.installed sysdeps
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 clean:
-	rm -rf var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf var .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
