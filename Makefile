@@ -2,6 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+PORT ?= 8000
 SIM_PORT ?= 8100
 SIM_URL := http://127.0.0.1:$(SIM_PORT)/dukcapil/get_json/33-03/disnaker_3303/call_nik
 
@@ -31,20 +32,22 @@ install: $(VENV)/.installed sysdeps
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 test: sysdeps lint
 	$(VENV)/bin/pytest
 
-# The portal on embedded defaults (SQLite, eager tasks) with the Dukcapil simulator.
+# The portal on embedded defaults (SQLite, eager tasks) with the Dukcapil simulator (`make run PORT=8001 SIM_PORT=8199`
+# when those ports are taken).
 run: $(VENV)/.installed sysdeps
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	DUKCAPIL_NIK_URL=$(SIM_URL) $(PY) manage.py demo_accounts
-	@echo "Simulator Dukcapil di 127.0.0.1:$(SIM_PORT); portal di http://127.0.0.1:8000"
-	$(PY) manage.py dukcapil_sim --port $(SIM_PORT) & sim=$$!; \
+	@echo "Simulator Dukcapil di 127.0.0.1:$(SIM_PORT); portal di http://127.0.0.1:$(PORT)"
+	$(PY) -m dukcapil_sim --port $(SIM_PORT) & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	DUKCAPIL_NIK_URL=$(SIM_URL) DUKCAPIL_USER_ID=sim-user DUKCAPIL_PASSWORD=sim-pass DUKCAPIL_IP_USER=127.0.0.1 \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 clean:
-	rm -rf var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf var .mypy_cache .pytest_cache .ruff_cache .import_linter_cache

@@ -1,0 +1,1 @@
+"""Return data to Dukcapil (data balikan): empty until a later issue; it joins INSTALLED_APPS then."""

@@ -11,7 +11,7 @@ Sets up, all on loopback:
   office whose SPTJM is verified, 20 counter officers with a verified NDA, a confirmed
   TOTP device, a signed-in session that passed the second factor (made directly with
   the session store) and one open service request each; connected mode;
-- the Dukcapil simulator in its own process (`manage.py dukcapil_sim`) answering every
+- the Dukcapil simulator in its own process (`python -m dukcapil_sim`) answering every
   lookup after a fixed --latency-ms, with no quota of its own;
 - the portal under gunicorn (gthread), DEBUG off, pointed at both, the enumeration
   guard relaxed (repeat window and near distance 0, so the found persons of the
@@ -157,10 +157,10 @@ def prepare(env: dict[str, str], officers: int) -> list[Officer]:
     from akun.gate import current_agreement
     from akun.models import Nda, PenanggungJawabUserId, Sptjm, User
     from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
+    from dukcapil_sim import NIK_FOUND, person
     from layanan.models import Jenis
     from layanan.services import permohonan_open
     from verifikasi.models import Mode, ModeAkses
-    from verifikasi.simulator import NIK_FOUND, person
 
     pdf = b"%PDF-1.4\n% bench\n%%EOF\n"
     signed = dt.date(2025, 9, 16)
@@ -314,7 +314,7 @@ def paced(counters: list[Counter], rounds: int, pace: float, seed: int) -> Run:
 
 def simulator_round_trip(port: int, nik: str, times: int) -> list[float]:
     """The simulator's own round trip (its fixed latency included), straight, no portal."""
-    from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, LOOKUP_PATH
+    from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, LOOKUP_PATH
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     body = json.dumps({"nik": nik, "user_id": DEFAULT_USER_ID, "password": DEFAULT_PASSWORD,
@@ -596,7 +596,7 @@ def main() -> int:
     try:
         migrate(url)
         sim_port = free_port()
-        from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, LOOKUP_PATH
+        from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, LOOKUP_PATH
 
         env = portal_env(
             url,
@@ -607,7 +607,7 @@ def main() -> int:
             ENUM_GUARD_MIN_INTERVAL_SECONDS="0", ENUM_GUARD_REPEAT_MINUTES="0", ENUM_GUARD_NEAR_DISTANCE="0",
         )
         officers = prepare(env, OFFICERS)
-        sim_cmd = [sys.executable, "manage.py", "dukcapil_sim", "--port", str(sim_port), "--quota", "0",
+        sim_cmd = [sys.executable, "-m", "dukcapil_sim", "--port", str(sim_port), "--quota", "0",
                    "--latency-ms", str(args.latency_ms), "--quiet"]
         with running(sim_cmd, env, sim_port, "simulator", log_dir / f"{name}-sim.log") as sim:
             sim_alone = simulator_round_trip(sim_port, officers[0].nik, 30)

@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 
 SERVE = """
 import sys, time
-from verifikasi.simulator import make_server
+from dukcapil_sim import make_server
 server = make_server(port=0, quota=0, certfile=sys.argv[1], keyfile=sys.argv[2]).start()
 print(server.lookup_url, flush=True)
 time.sleep(3600)
@@ -53,9 +53,9 @@ def main() -> int:
 
     django.setup()
     logging.getLogger("verifikasi").setLevel(logging.WARNING)  # one line per lookup otherwise
+    from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND
     from verifikasi.client import ClientConfig, _trust, nik_lookup
     from verifikasi.elements import Outcome
-    from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND
 
     folder = Path(tempfile.mkdtemp(prefix="bench_tls_"))
     try:

@@ -1,4 +1,4 @@
-"""Shared fixtures: people in each role with a second factor, and service checks."""
+"""Shared fixtures: people in each role with a second factor, service checks, the Dukcapil simulator."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -21,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from akun.gate import current_agreement
 from akun.models import Nda, PenanggungJawabUserId, Perjanjian, Sptjm, User
 from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET, ensure_roles
+from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, SimServer, make_server
+from verifikasi.models import Mode, ModeAkses
 
 PASSWORD = "kata-sandi-uji-2026"
 PDF_BYTES = b"%PDF-1.4\n% uji\n%%EOF\n"
@@ -154,3 +156,36 @@ def ready_petugas(petugas: User, admin_user: User, kepala: User) -> User:
     nda_verified(operator=petugas, by=admin_user)
     head_with_sptjm(kepala=kepala)
     return petugas
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    """The Dukcapil gateway of the tests: one simulator per test module, on loopback.
+
+    Module scope keeps the suite fast; a test that switches or counts resets it first with
+    `sim.control(reset=True)` (the `connected` fixture does; the simulator's and the client's
+    tests with an autouse fixture). Tests that need a gateway built otherwise (another ip_user,
+    HTTPS, verbose) make their own with `make_server`.
+    """
+    server = make_server(port=0).start()
+    yield server
+    server.stop()
+
+
+def portal_connect(settings, sim: SimServer, *, ip_user: str = DEFAULT_IP_USER) -> SimServer:
+    """Point the portal at `sim` in connected mode, guards relaxed for back-to-back lookups."""
+    settings.DUKCAPIL_NIK_URL = sim.lookup_url
+    settings.DUKCAPIL_USER_ID = DEFAULT_USER_ID
+    settings.DUKCAPIL_PASSWORD = DEFAULT_PASSWORD
+    settings.DUKCAPIL_IP_USER = ip_user
+    settings.DUKCAPIL_TIMEOUT = 1.0
+    settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 0
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    return sim
+
+
+@pytest.fixture
+def connected(sim: SimServer, settings, db: None) -> SimServer:
+    """The portal in connected mode against the module's simulator, reset to its defaults for each test."""
+    sim.control(reset=True)
+    return portal_connect(settings, sim)

@@ -1,14 +1,17 @@
-"""docker-compose.yml: the five services with health checks, and no secret in the file."""
+"""docker-compose.yml: the five services with health checks, and no secret in the file; what the image carries."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -65,3 +68,15 @@ def test_every_tunable_of_env_example_reaches_the_containers() -> None:
         if name in set_by_compose or not default or name == "ALLOWED_HOSTS":
             continue  # compose's own values; empty defaults; an example host
         assert environment.get(name) == f"${{{name}:-{default}}}", name
+
+
+def test_the_production_image_and_packages_leave_the_simulator_out() -> None:
+    """DESIGN.md: the simulator never ships; every app of the portal does."""
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {"dukcapil_sim", "tests", "bench"} <= ignored
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert not any(fnmatch("dukcapil_sim", pattern) for pattern in include)
+    apps = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    assert apps and all(any(fnmatch(app, pattern) for pattern in include) for app in apps)
+    assert "dukcapil_sim" not in (ROOT / "disnaker_portal" / "settings.py").read_text()

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from akun.models import User
+from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, SimServer, person
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import head_with_sptjm
 from verifikasi.models import AuditEntry, Mode, ModeAkses
-from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, NIK_FOUND, make_server, person
 
 
 @pytest.fixture
-def gateway(settings) -> Iterator[None]:
-    sim = make_server(port=0).start()
+def gateway(settings, sim: SimServer) -> None:
+    sim.control(reset=True)
     settings.DUKCAPIL_NIK_URL = sim.lookup_url
     settings.DUKCAPIL_USER_ID = DEFAULT_USER_ID
     settings.DUKCAPIL_PASSWORD = DEFAULT_PASSWORD
     settings.DUKCAPIL_IP_USER = DEFAULT_IP_USER
-    try:
-        yield
-    finally:
-        sim.stop()
 
 
 def _open_request(page: Page) -> None:

@@ -7,6 +7,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 
+from dukcapil_sim import NIK_FOUND
 from layanan.models import Jenis, Permohonan
 from tests.asking import asker_for
 from verifikasi.audit import audit_append, nik_hmac
@@ -14,7 +15,6 @@ from verifikasi.elements import Stated
 from verifikasi.models import AuditEntry, Kind, Mode
 from verifikasi.quota import quota_spend
 from verifikasi.services import Claim, lookup_authorise_manual, lookup_perform
-from verifikasi.simulator import NIK_FOUND
 
 
 def test_the_first_lookup_granted_binds_the_request_to_its_applicant(connected, ready_petugas) -> None:

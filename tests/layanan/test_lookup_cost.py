@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from akun.models import User
+from dukcapil_sim import NIK_FOUND, SimServer
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.conftest import verified_client
-from verifikasi.simulator import NIK_FOUND, SimServer
 
 MAX_STATEMENTS = 18  # issue 8: session, sign-in, gate, guard, quota, two audit rows, answer page
 # Transaction control: SQLite's BEGIN/COMMIT are logged, PostgreSQL's are not; counted on neither.

@@ -21,9 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytest_django.fixtures import SettingsWrapper
 
-from verifikasi.client import DEFAULT_KEYS, MAX_ANSWER_BYTES, ClientConfig, GatewayFault, _sex, nik_lookup
-from verifikasi.elements import OUTCOME_TEXT, Alamat, Elemen, LookupResult, Outcome
-from verifikasi.simulator import (
+from dukcapil_sim import (
     LOOKUP_PATH,
     NIK_ABOVE_2_53,
     NIK_BAD_FORMAT,
@@ -39,6 +37,8 @@ from verifikasi.simulator import (
     person,
     person_record,
 )
+from verifikasi.client import DEFAULT_KEYS, MAX_ANSWER_BYTES, ClientConfig, GatewayFault, _sex, nik_lookup
+from verifikasi.elements import OUTCOME_TEXT, Alamat, Elemen, LookupResult, Outcome
 
 CORPUS = Path(__file__).parent / "corpus"
 CONTENT_TYPES = {".json": "application/json", ".html": "text/html; charset=utf-8", ".txt": "text/plain"}

@@ -28,6 +28,15 @@ from django.views.debug import get_default_exception_reporter_filter
 
 from akun.models import User
 from disnaker_portal.reporting import NoValuesFilter
+from dukcapil_sim import (
+    NIK_DECEASED,
+    NIK_DUPLICATE,
+    NIK_FOUND,
+    NIK_INACTIVE,
+    NIK_NOT_FOUND,
+    distinctive_values,
+    person,
+)
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.conftest import verified_client
@@ -43,15 +52,6 @@ from tests.support.leak_scan import (
     redis_required,
     reporter_filter_forget,
     within_2_kb,
-)
-from verifikasi.simulator import (
-    NIK_DECEASED,
-    NIK_DUPLICATE,
-    NIK_FOUND,
-    NIK_INACTIVE,
-    NIK_NOT_FOUND,
-    distinctive_values,
-    person,
 )
 
 

@@ -30,8 +30,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # for the annotations only: the workers (this module, run bare) never start one
+    from dukcapil_sim import SimServer
 
 ROOT = Path(__file__).resolve().parents[2]
 QUOTA_MESSAGE = "Kuota akses hari ini telah habis"
@@ -52,7 +56,7 @@ def race_niks(count: int) -> list[str]:
     The simulator's found persons first, then structurally valid nobodies from several
     provinces (Jawa Tengah, DKI Jakarta, Jawa Timur, Jawa Barat), men and women.
     """
-    from verifikasi.simulator.population import NIK_FOUND
+    from dukcapil_sim.population import NIK_FOUND
 
     niks = list(NIK_FOUND)
     regencies = ("3303", "3302", "3173", "3578", "3273", "3301")
@@ -289,14 +293,14 @@ class Race:
 
 
 @contextlib.contextmanager
-def race_on(db: RaceDb) -> Iterator[Race]:
-    from verifikasi.simulator import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, make_server
+def race_on(db: RaceDb, sim: SimServer) -> Iterator[Race]:
+    from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID
 
     done = subprocess.run(_python_module("prepare", str(MAX_CHILDREN)), cwd=ROOT, env=db.env(),
                           capture_output=True, timeout=120, check=False)
     out = (done.stdout + done.stderr).decode(errors="replace")
     assert done.returncode == 0 and "PREPARED" in out, f"migrate/prepare on {db.label} failed:\n{out}"
-    sim = make_server(port=0, quota=0).start()  # the simulator itself never refuses
+    sim.control(quota=0)  # the simulator itself never refuses
     workers: list[Worker] = []
     try:
         env = db.env(
@@ -321,7 +325,6 @@ def race_on(db: RaceDb) -> Iterator[Race]:
                 worker.proc.wait()
             if worker.proc.stdout is not None:
                 worker.proc.stdout.close()
-        sim.stop()
 
 
 def assert_exactly_min(race: Race, processes: int) -> None:
@@ -343,7 +346,7 @@ def assert_exactly_min(race: Race, processes: int) -> None:
 # --- the databases -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sqlite_race(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
+def sqlite_race(tmp_path_factory: pytest.TempPathFactory, sim: SimServer) -> Iterator[Race]:
     base = tmp_path_factory.mktemp("race_sqlite")
     path = base / "race.sqlite3"
 
@@ -355,12 +358,13 @@ def sqlite_race(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
         finally:
             conn.close()
 
-    with race_on(RaceDb(label="SQLite", url=f"sqlite:///{path}", media=base / "private", execute=execute)) as race:
+    db = RaceDb(label="SQLite", url=f"sqlite:///{path}", media=base / "private", execute=execute)
+    with race_on(db, sim) as race:
         yield race
 
 
 @pytest.fixture(scope="module")
-def postgres_race(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
+def postgres_race(tmp_path_factory: pytest.TempPathFactory, sim: SimServer) -> Iterator[Race]:
     from tests.conftest import service_required  # not at the top: the workers import this module bare
 
     service_required("PostgreSQL", "postgres://127.0.0.1:5432")
@@ -379,7 +383,7 @@ def postgres_race(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
     try:
         db = RaceDb(label="PostgreSQL", url=url, media=tmp_path_factory.mktemp("race_pg") / "private",
                     execute=execute)
-        with race_on(db) as race:
+        with race_on(db, sim) as race:
             yield race
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:

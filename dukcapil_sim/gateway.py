@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from verifikasi.simulator import population
+from dukcapil_sim import population
 
 # The gateway's own texts per code: the guideline's spelling and a spelling
 # seen in the wild (docs/dukcapil-web-service.md section 1).

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from verifikasi.nik import nik_check
-from verifikasi.simulator import (
+from dukcapil_sim import (
     DEFAULT_BALIKAN_TOKEN,
     NIK_ABOVE_2_53,
     NIK_BAD_FORMAT,
@@ -31,7 +30,8 @@ from verifikasi.simulator import (
     make_server,
     person_record,
 )
-from verifikasi.simulator.gateway import TEXTS
+from dukcapil_sim.gateway import TEXTS
+from verifikasi.nik import nik_check
 
 GOOD = {"nik": NIK_FOUND[0], "user_id": "sim-user", "password": "sim-pass", "ip_user": "127.0.0.1"}
 BEARER = {"Authorization": f"Bearer {DEFAULT_BALIKAN_TOKEN}"}
@@ -70,7 +70,7 @@ def balikan(nik: str = NIK_FOUND[0], **param: str) -> list[dict[str, Any]]:
 
 
 def test_it_builds_the_same_population_in_every_process() -> None:
-    script = ("import json; from verifikasi.simulator import POPULATION; "
+    script = ("import json; from dukcapil_sim import POPULATION; "
               "print(json.dumps([p.record() for p in POPULATION]))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)

@@ -21,18 +21,22 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from verifikasi.simulator.gateway import MAX_BODY, ControlError, Reply, SimState, json_reply
+from dukcapil_sim.gateway import MAX_BODY, ControlError, Reply, SimState, json_reply
 
 LOOKUP_PATH = "/dukcapil/get_json/33-03/disnaker_3303/call_nik"
 BALIKAN_PATH = "/data_balikan/public"
 CONTROL_PATH = "/_sim/control"
 STATS_PATH = "/_sim/stats"
 
-# The simulator's own fake credentials, printed by `manage.py dukcapil_sim`.
+# The simulator's own fake credentials, printed by `python -m dukcapil_sim`.
 DEFAULT_USER_ID = "sim-user"
 DEFAULT_PASSWORD = "sim-pass"  # noqa: S105
 DEFAULT_IP_USER = "127.0.0.1"
 DEFAULT_BALIKAN_TOKEN = "sim-balikan-token"  # noqa: S105
+
+# How often the accept loop looks for `stop()`: socketserver's default 0.5 s made every stop
+# (each test's teardown) wait up to half a second.
+POLL_INTERVAL_S = 0.05
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -151,7 +155,8 @@ class SimServer:
         """Serve on a background daemon thread; returns self."""
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, name="dukcapil-sim", daemon=True
+                target=self._httpd.serve_forever, kwargs={"poll_interval": POLL_INTERVAL_S},
+                name="dukcapil-sim", daemon=True,
             )
             self._thread.start()
         return self
@@ -159,7 +164,7 @@ class SimServer:
     def serve_forever(self) -> None:
         """Serve on the calling thread until `stop()` or KeyboardInterrupt."""
         try:
-            self._httpd.serve_forever()
+            self._httpd.serve_forever(poll_interval=POLL_INTERVAL_S)
         finally:
             self._httpd.server_close()
 

@@ -1,4 +1,8 @@
-"""Create invented demo people for the three roles (demo only; prints secrets once)."""
+"""Create invented demo people for the three roles (demo only; prints secrets once).
+
+In the project package, not in akun: it also switches verifikasi's access mode, and akun imports
+nothing above it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from akun.gate import current_agreement
 from akun.models import Nda, PenanggungJawabUserId, Sptjm, User
 from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
+from verifikasi.models import Mode, ModeAkses
 
 # Invented people: no name, NIK or number here belongs to anyone in the seed.
 DEMO = [
@@ -61,8 +66,6 @@ class Command(BaseCommand):
             PenanggungJawabUserId.objects.create(perjanjian=agreement, kepala_dinas=kepala, mulai=today)
         if settings.DUKCAPIL_NIK_URL:
             # Demo against the simulator: connected mode, as after a PoC.
-            from verifikasi.models import Mode, ModeAkses
-
             ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
         self.stdout.write("Simpan kunci TOTP di aplikasi autentikator; ditampilkan hanya sekali ini.")
 

@@ -1,8 +1,13 @@
 """The Dukcapil simulator: the NIK lookup and the data balikan endpoint.
 
 Standard library only, loopback only, FAKE people only (`population`). Used by
-the tests over real HTTP and by `manage.py dukcapil_sim` for development
+the tests over real HTTP and by `python -m dukcapil_sim` for development
 before the Proof of Concept. Wire format: docs/dukcapil-web-service.md.
+
+A package of its own, not a Django app: it imports nothing from Django or the
+portal (it stands in for Dukcapil's gateway and keeps its own notion of the
+wire format), and it is left out of the installed packages and the production
+image.
 
     sim = make_server(port=0).start()
     sim.control(generation="2", spelling="variant")
@@ -12,8 +17,8 @@ before the Proof of Concept. Wire format: docs/dukcapil-web-service.md.
 
 from __future__ import annotations
 
-from verifikasi.simulator.gateway import ControlError, Reply, SimState
-from verifikasi.simulator.population import (
+from dukcapil_sim.gateway import ControlError, Reply, SimState
+from dukcapil_sim.population import (
     NIK_ABOVE_2_53,
     NIK_BAD_FORMAT,
     NIK_DECEASED,
@@ -31,7 +36,7 @@ from verifikasi.simulator.population import (
     person,
     person_record,
 )
-from verifikasi.simulator.server import (
+from dukcapil_sim.server import (
     BALIKAN_PATH,
     DEFAULT_BALIKAN_TOKEN,
     DEFAULT_IP_USER,
@@ -75,7 +80,7 @@ __all__ = [
 
 
 def banner(sim: SimServer) -> str:
-    """What `manage.py dukcapil_sim` prints: URLs, credentials, sample NIKs."""
+    """What `python -m dukcapil_sim` prints: URLs, credentials, sample NIKs."""
     state = sim.state
     quota = sim.control()["quota"]
     lines = [

@@ -16,21 +16,20 @@ from django.utils import timezone
 from pytest_django.fixtures import SettingsWrapper
 
 from akun.models import DukcapilStop, User
-from layanan.models import Jenis
-from layanan.services import permohonan_open
-from tests.asking import asker_for
-from tests.conftest import nda_verified, verified_client
-from tests.verifikasi.conftest import portal_connect
-from verifikasi.elements import Outcome, Stated
-from verifikasi.models import AuditEntry, Kind
-from verifikasi.services import LookupOutcome, lookup_perform
-from verifikasi.simulator import (
+from dukcapil_sim import (
     DEFAULT_IP_USER,
     NIK_FOUND,
     Reply,
     SimServer,
     make_server,
 )
+from layanan.models import Jenis
+from layanan.services import permohonan_open
+from tests.asking import asker_for
+from tests.conftest import nda_verified, portal_connect, verified_client
+from verifikasi.elements import Outcome, Stated
+from verifikasi.models import AuditEntry, Kind
+from verifikasi.services import LookupOutcome, lookup_perform
 
 # An address the portal never connects from: the tests reach the simulator over 127.0.0.1.
 OTHER_IP = "10.20.30.40"
