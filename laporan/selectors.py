@@ -26,7 +26,7 @@ from .semester import Semester
 FOUND = {Outcome.FOUND.value}
 FOUND_WITH_NOTE = {Outcome.DECEASED.value, Outcome.DUPLICATE.value, Outcome.INACTIVE.value}
 NOT_FOUND = {Outcome.NOT_FOUND.value, Outcome.BAD_FORMAT.value}
-SENT = (Kind.KIRIM.value, Kind.IZIN.value)  # each spent one unit of the day's quota
+SENT = (Kind.SENT.value, Kind.AUTHORISATION.value)  # each spent one unit of the day's quota
 ANSWERED = (Kind.LOOKUP.value, Kind.MANUAL.value)  # an outcome read from Dukcapil (or a fault)
 # Rows about access to Dukcapil; report downloads and admin actions are not officers' access.
 ACCESS_KINDS = (*SENT, *ANSWERED, Kind.REFUSAL.value, Kind.OVERRIDE.value)
@@ -51,9 +51,9 @@ class Tally:
 
     def add(self, jenis: str, outcome: str, rujukan: int | None = None) -> None:
         # A lookup row without its request row was written before request rows existed (2026-12).
-        if jenis == Kind.KIRIM or (jenis == Kind.LOOKUP and rujukan is None):
+        if jenis == Kind.SENT or (jenis == Kind.LOOKUP and rujukan is None):
             self.terhubung += 1
-        elif jenis == Kind.IZIN:
+        elif jenis == Kind.AUTHORISATION:
             self.manual += 1
         elif jenis == Kind.REFUSAL:
             self.ditolak += 1

@@ -90,7 +90,7 @@ class ModeAksesAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)  # type: ignore[arg-type]
         warning = poc_warning()
         audit_append(operator_id=request.user.pk, operator_username=request.user.get_username(),
-                     client_ip=client_ip(request), permohonan_ref="-", jenis=Kind.ADMIN,
+                     client_ip=client_ip(request), permohonan_ref="-", kind=Kind.ADMIN,
                      mode=Mode(obj.mode), alasan=f"Mode akses diubah menjadi: {obj.get_mode_display()}"
                      + (" (sebelum surat hasil PoC dicatat)" if warning else ""))
         if warning:

@@ -71,7 +71,7 @@ def audit_append(
     operator_username: str,
     client_ip: str | None,
     permohonan_ref: str,
-    jenis: Kind,
+    kind: Kind,
     mode: Mode,
     outcome: str = "",
     nik: str = "",
@@ -94,7 +94,7 @@ def audit_append(
             # Hash what the database will store (NULL for "", compressed IPv6), or the check breaks.
             client_ip=AuditEntry._meta.get_field("client_ip").get_prep_value(client_ip or None),
             permohonan_ref=permohonan_ref,
-            jenis=jenis,
+            jenis=kind,
             mode=mode,
             outcome=outcome,
             nik_hmac=nik_hmac(nik) if nik else "",
@@ -172,7 +172,7 @@ def audit_unanswered(*, older_than: dt.timedelta, start: dt.datetime | None = No
     write that failed) between sending and recording leaves such a row.
     """
     answered = AuditEntry.objects.filter(jenis=Kind.LOOKUP, rujukan__isnull=False).values("rujukan")
-    sent = AuditEntry.objects.filter(jenis=Kind.KIRIM, waktu__lt=(now or timezone.now()) - older_than)
+    sent = AuditEntry.objects.filter(jenis=Kind.SENT, waktu__lt=(now or timezone.now()) - older_than)
     if start is not None:
         sent = sent.filter(waktu__gte=start)
     if end is not None:
@@ -201,5 +201,5 @@ def audit_report_published(*, user: User, client_ip: str | None, periode: str, h
     """Record that a report printing the chain head `head` was made (laporan's one write)."""
     count, digest = head
     return audit_append(operator_id=user.pk, operator_username=user.get_username(), client_ip=client_ip,
-                        permohonan_ref="", jenis=Kind.LAPORAN, mode=current_mode(),
+                        permohonan_ref="", kind=Kind.REPORT, mode=current_mode(),
                         alasan=f"{periode}; kepala jejak dicetak: {count} baris, hash {digest}")

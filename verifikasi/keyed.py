@@ -33,12 +33,12 @@ def row_hmac(canonical: bytes) -> str:
     return keyed_hash(canonical)
 
 
-def guard_prefix_hmac(parts: NikParts) -> str:
+def enumeration_prefix_hmac(parts: NikParts) -> str:
     """The enumeration guard's key of a NIK's first twelve digits (region and birth date)."""
     return keyed_hash(f"guard:{parts.nik[:12]}".encode())
 
 
-def guard_pattern_hmac(parts: NikParts) -> str:
+def enumeration_pattern_hmac(parts: NikParts) -> str:
     """The enumeration guard's key of district, sex and serial, without the birth date:
     equal for a sweep over birth dates."""
     sex = "P" if parts.sex == FEMALE else "L"

@@ -101,14 +101,14 @@ class ModeAkses(models.Model):
 
 
 class Kind(models.TextChoices):
-    KIRIM = "kirim", "Permintaan dikirim ke Dukcapil (dicatat sebelum dikirim)"
+    SENT = "kirim", "Permintaan dikirim ke Dukcapil (dicatat sebelum dikirim)"
     LOOKUP = "lookup", "Jawaban Dukcapil atas permintaan"
-    IZIN = "izin", "Izin pemeriksaan manual (sebelum membuka portal web Dukcapil)"
+    AUTHORISATION = "izin", "Izin pemeriksaan manual (sebelum membuka portal web Dukcapil)"
     MANUAL = "manual", "Pencatatan hasil manual (portal web Dukcapil)"
     REFUSAL = "refusal", "Ditolak portal"
     OVERRIDE = "override", "Penolakan dilewati dengan alasan"
     ADMIN = "admin", "Tindakan admin"
-    LAPORAN = "laporan", "Laporan semester dibuat (kepala jejak diterbitkan)"
+    REPORT = "laporan", "Laporan semester dibuat (kepala jejak diterbitkan)"
 
 
 class AuditEntry(models.Model):

@@ -37,13 +37,13 @@ class QuotaRefused(Exception):
 
 @dataclass(frozen=True)
 class QuotaState:
-    kuota: int  # 0 = unlimited
-    terpakai: int
-    catatan: str = ""
+    quota: int  # 0 = unlimited
+    used: int
+    note: str = ""  # why the quota in force is not the one configured
 
     @property
-    def sisa(self) -> int | None:
-        return None if self.kuota == 0 else max(self.kuota - self.terpakai, 0)
+    def remaining(self) -> int | None:
+        return None if self.quota == 0 else max(self.quota - self.used, 0)
 
 
 def quota_today() -> dt.date:
@@ -65,9 +65,9 @@ def quota_effective() -> tuple[int, str]:
 
 
 def quota_state(*, day: dt.date | None = None) -> QuotaState:
-    kuota, catatan = quota_effective()
+    quota, note = quota_effective()
     row = QuotaDay.objects.filter(tanggal=day or quota_today()).first()
-    return QuotaState(kuota=kuota, terpakai=row.terpakai if row else 0, catatan=catatan)
+    return QuotaState(quota=quota, used=row.terpakai if row else 0, note=note)
 
 
 def _increment(model: type[QuotaDay] | type[OperatorQuotaDay], *, day: dt.date, limit: int,
@@ -117,22 +117,22 @@ def quota_spend(*, operator_id: int | None, operator_cap: int | None = None) -> 
     this is a single statement on the hot path.
     """
     day = quota_today()
-    kuota, catatan = quota_effective()
+    quota, note = quota_effective()
     cap = settings.DUKCAPIL_OPERATOR_DAILY_CAP if operator_cap is None else operator_cap
     if cap and operator_id is not None:
         with transaction.atomic():  # a global refusal undoes the operator's count
             if _increment(OperatorQuotaDay, day=day, limit=cap, operator_id=operator_id) is None:
                 raise QuotaRefused(f"Batas pribadi Anda ({cap} permintaan per hari) telah habis.")
-            used = _increment(QuotaDay, day=day, limit=kuota)
+            used = _increment(QuotaDay, day=day, limit=quota)
             if used is None:
                 raise QuotaRefused("Kuota akses hari ini telah habis")
     else:
-        used = _increment(QuotaDay, day=day, limit=kuota)
+        used = _increment(QuotaDay, day=day, limit=quota)
         if used is None:
             raise QuotaRefused("Kuota akses hari ini telah habis")
-    if kuota:
-        _alert_when_crossing(day=day, terpakai=used, kuota=kuota)
-    return QuotaState(kuota=kuota, terpakai=used, catatan=catatan)
+    if quota:
+        _alert_when_crossing(day=day, used=used, quota=quota)
+    return QuotaState(quota=quota, used=used, note=note)
 
 
 def _alert_mail_enqueuer(alert_pk: int) -> Callable[[], None]:
@@ -155,16 +155,16 @@ def quota_alert_mail_send(*, alert_pk: int) -> None:
         mail_admins(f"Kuota Dukcapil {alert.ambang} % terpakai", str(alert), fail_silently=True)
 
 
-def _alert_when_crossing(*, day: dt.date, terpakai: int, kuota: int) -> None:
+def _alert_when_crossing(*, day: dt.date, used: int, quota: int) -> None:
     for level in ALERT_LEVELS:
-        if terpakai * 100 >= level * kuota and (terpakai - 1) * 100 < level * kuota:
+        if used * 100 >= level * quota and (used - 1) * 100 < level * quota:
             try:
                 with transaction.atomic():
-                    alert = QuotaAlert.objects.create(tanggal=day, ambang=level, terpakai=terpakai, kuota=kuota)
+                    alert = QuotaAlert.objects.create(tanggal=day, ambang=level, terpakai=used, kuota=quota)
             except IntegrityError:
                 continue
             if settings.ADMINS:
                 # After commit, as a task: a slow mail server must not hold the guard's lock,
                 # and a broker fault must not fail the lookup that crossed the threshold.
                 transaction.on_commit(_alert_mail_enqueuer(alert.pk), robust=True)
-            logger.warning("Kuota Dukcapil mencapai %s %% (%s dari %s)", level, terpakai, kuota)
+            logger.warning("Kuota Dukcapil mencapai %s %% (%s dari %s)", level, used, quota)

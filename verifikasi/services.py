@@ -30,16 +30,16 @@ from .compare import compare
 from .counter import Asker, Claim, LookupOutcome, LookupPage, ServiceRequest
 from .display import Row, display_rows
 from .elements import LookupResult, Outcome, Stated
-from .forms import LookupForm, ManualAuthoriseForm, ManualForm
-from .guard import (
+from .enumeration import (
     MIN_OVERRIDE_REASON,
     OverrideScope,
-    guard_check,
-    guard_lock,
-    guard_override_token,
-    guard_override_valid,
-    guard_record,
+    enumeration_check,
+    enumeration_lock,
+    enumeration_override_token,
+    enumeration_override_valid,
+    enumeration_record,
 )
+from .forms import LookupForm, ManualAuthoriseForm, ManualForm
 from .keyed import authorisation_mac, nik_hmac
 from .models import AuditEntry, Kind, Mode
 from .nik import NikCheck, nik_check
@@ -88,19 +88,19 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
     """
     if asker.permohonan is None:
         reason = "Setiap pemeriksaan NIK harus terkait permohonan yang sedang dilayani."
-        _audit(asker, mode, jenis=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
+        _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
         return LookupOutcome(refusals=(reason,))
     if not gate.allowed:
-        _audit(asker, mode, jenis=Kind.REFUSAL, nik=_typed(nik), alasan=" ".join(gate.reasons))
+        _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=" ".join(gate.reasons))
         return LookupOutcome(refusals=gate.reasons, gate=gate)
     if mode != expected_mode:
         reason = f"Mode akses yang berlaku: {mode.label}. Muat ulang halaman."
-        _audit(asker, mode, jenis=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
+        _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
         return LookupOutcome(refusals=(reason,))
     check = nik_check(nik)
     if not check.valid:
         # Hashed and masked when 16 digits: repeated probing with malformed NIKs stays linkable.
-        entry = _audit(asker, mode, jenis=Kind.REFUSAL, nik=_typed(nik), outcome=Outcome.REFUSED_LOCALLY,
+        entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), outcome=Outcome.REFUSED_LOCALLY,
                        alasan=" ".join(check.errors))
         return LookupOutcome(refusals=(Outcome.REFUSED_LOCALLY.label, *check.errors), check=check,
                              result=LookupResult(outcome=Outcome.REFUSED_LOCALLY,
@@ -109,10 +109,10 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
     with transaction.atomic():
         # Claim, check, count and record as one step, so parallel submissions cannot slip past
         # the guard, nor bind one service request to two applicants.
-        guard_lock()
+        enumeration_lock()
         claim = asker.permohonan.applicant_claim(nik_hmac=nik_hmac(check.nik))
         if claim is Claim.OTHER:
-            entry = _audit(asker, mode, jenis=Kind.REFUSAL, nik=check.nik, alasan=OTHER_APPLICANT)
+            entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=check.nik, alasan=OTHER_APPLICANT)
             return LookupOutcome(refusals=(OTHER_APPLICANT,), check=check, audit=entry, quota=quota_state())
         refused = _guard_or_quota(asker, mode=mode, check=check, override_reason=override_reason,
                                   override_token=override_token)
@@ -120,8 +120,8 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
             if claim is Claim.FRESH:  # a refused first NIK does not make the request its applicant's
                 asker.permohonan.applicant_release(nik_hmac=nik_hmac(check.nik))
             return refused
-        guard_record(operator_id=asker.operator.pk, nik=check.nik)
-        entry = _audit(asker, mode, jenis=Kind.KIRIM if expected_mode == Mode.TERHUBUNG else Kind.IZIN,
+        enumeration_record(operator_id=asker.operator.pk, nik=check.nik)
+        entry = _audit(asker, mode, kind=Kind.SENT if expected_mode == Mode.TERHUBUNG else Kind.AUTHORISATION,
                        nik=check.nik)
     return _Granted(check, refused, entry)
 
@@ -130,22 +130,22 @@ def _guard_or_quota(asker: Asker, *, mode: Mode, check: NikCheck, override_reaso
                     override_token: str) -> LookupOutcome | QuotaState:
     """Inside the guard's lock: the enumeration guard (or an override answering its refusal),
     then the quota's count. The refusal, or the quota after this request was counted."""
-    decision = guard_check(operator_id=asker.operator.pk, nik=check.nik)
+    decision = enumeration_check(operator_id=asker.operator.pk, nik=check.nik)
     if not decision.allowed:
         reason = override_reason.strip()
         scope = OverrideScope(asker.operator.pk, asker.permohonan_ref, check.nik, decision)
         # An override answers this refusal only: a reason left from an earlier one never carries over.
-        if len(reason) < MIN_OVERRIDE_REASON or not guard_override_valid(token=override_token, scope=scope):
-            entry = _audit(asker, mode, jenis=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
+        if len(reason) < MIN_OVERRIDE_REASON or not enumeration_override_valid(token=override_token, scope=scope):
+            entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
             return LookupOutcome(refusals=decision.reasons, overridable=True,
-                                 override_token=guard_override_token(scope=scope), check=check, audit=entry,
+                                 override_token=enumeration_override_token(scope=scope), check=check, audit=entry,
                                  quota=quota_state())
-        _audit(asker, mode, jenis=Kind.OVERRIDE, nik=check.nik,
+        _audit(asker, mode, kind=Kind.OVERRIDE, nik=check.nik,
                alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
     try:
         return quota_spend(operator_id=asker.operator.pk, operator_cap=asker.operator.operator_daily_cap())
     except QuotaRefused as refused:
-        entry = _audit(asker, mode, jenis=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
+        entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=check.nik, alasan=refused.message)
         return LookupOutcome(refusals=(refused.message,), check=check, audit=entry, quota=quota_state())
 
 
@@ -170,7 +170,7 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
         config = config or ClientConfig.from_settings()
     except ImproperlyConfigured:
         reason = "Sambungan ke gateway Dukcapil belum dikonfigurasi; hubungi admin."
-        _audit(asker, mode, jenis=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
+        _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
         return LookupOutcome(refusals=(reason,))
     passed = _preflight(asker, mode=mode, gate=gate, nik=nik, override_reason=override_reason,
                         override_token=override_token, expected_mode=Mode.TERHUBUNG)
@@ -194,7 +194,7 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
         alasan = result.detail
     else:  # the code as sent where it differs from the category's (10 is filed under 04)
         alasan = f"kode gateway {code}" if code != result.outcome.value else ""
-    entry = _audit(asker, mode, jenis=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
+    entry = _audit(asker, mode, kind=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
                    kecocokan={m.key: m.match for m in matches}, rujukan=passed.entry.seq, alasan=alasan)
     return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=spent,
                          gate=None if result.outcome.stops_lookups else gate, warnings=check.warnings)
@@ -255,7 +255,8 @@ def _record(asker: Asker, *, mode: Mode, nik: str, authorisation: str, outcome: 
     with transaction.atomic():
         audit_head_lock()  # one recording per authorisation
         granted = AuditEntry.objects.filter(
-            seq=int(seq_text), jenis=Kind.IZIN, operator_id=asker.operator.pk, permohonan_ref=asker.permohonan_ref,
+            seq=int(seq_text), jenis=Kind.AUTHORISATION, operator_id=asker.operator.pk,
+            permohonan_ref=asker.permohonan_ref,
             nik_hmac=nik_hmac(nik) if NIK_PATTERN.fullmatch(nik) else "-",
         ).first()
         if (granted is None or not hmac.compare_digest(_authorisation(granted), authorisation)
@@ -263,7 +264,7 @@ def _record(asker: Asker, *, mode: Mode, nik: str, authorisation: str, outcome: 
             return refused
         if outcome != Outcome.FOUND:
             kecocokan = {}
-        entry = _audit(asker, mode, jenis=Kind.MANUAL, nik=nik, outcome=outcome.value, kecocokan=kecocokan,
+        entry = _audit(asker, mode, kind=Kind.MANUAL, nik=nik, outcome=outcome.value, kecocokan=kecocokan,
                        rujukan=granted.seq)
     if outcome.stops_lookups:
         DukcapilStop.objects.create(alasan=f"Portal web Dukcapil menjawab: {outcome.label}", kode=outcome.value)

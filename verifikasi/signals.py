@@ -16,5 +16,5 @@ def stop_cleared_audit(sender: type[DukcapilStop], instance: DukcapilStop, **kwa
     from .selectors import current_mode
 
     audit_append(operator_id=instance.dicabut_oleh_id, operator_username=instance.dicabut_oleh.get_username(),
-                 client_ip=None, permohonan_ref="-", jenis=Kind.ADMIN, mode=current_mode(),
+                 client_ip=None, permohonan_ref="-", kind=Kind.ADMIN, mode=current_mode(),
                  alasan=f"Penghentian akses Dukcapil dicabut (kode {instance.kode}): {instance.alasan}")

@@ -21,6 +21,6 @@ def quota_alert_mail(alert_pk: int) -> None:
 @shared_task(acks_late=True)
 def guard_traces_purge() -> int:
     """The guard keeps nothing past its window, even on a day without lookups."""
-    from .guard import guard_purge
+    from .enumeration import enumeration_purge
 
-    return guard_purge()
+    return enumeration_purge()

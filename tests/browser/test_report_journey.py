@@ -34,4 +34,4 @@ def test_the_head_of_office_downloads_the_semester_report(
     assert download.suggested_filename == "laporan-pemanfaatan-nik-2025-s2.pdf"
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
-    assert AuditEntry.objects.filter(jenis=Kind.LAPORAN, operator=kepala).count() == 1
+    assert AuditEntry.objects.filter(jenis=Kind.REPORT, operator=kepala).count() == 1

@@ -23,9 +23,9 @@ def append_at(monkeypatch: pytest.MonkeyPatch, petugas: User) -> Callable[..., A
             sent = None
             if jenis == Kind.LOOKUP:  # as the lookup does: the request's row first, then its answer
                 sent = audit_append(operator_id=who.pk, operator_username=who.get_username(), client_ip="127.0.0.1",
-                                    permohonan_ref="AK1-UJI", jenis=Kind.KIRIM, mode=Mode.TERHUBUNG, nik=nik)
+                                    permohonan_ref="AK1-UJI", kind=Kind.SENT, mode=Mode.TERHUBUNG, nik=nik)
             return audit_append(operator_id=who.pk, operator_username=who.get_username(), client_ip="127.0.0.1",
-                                permohonan_ref="AK1-UJI", jenis=jenis, mode=Mode.TERHUBUNG, outcome=outcome,
+                                permohonan_ref="AK1-UJI", kind=jenis, mode=Mode.TERHUBUNG, outcome=outcome,
                                 nik=nik, kecocokan=kecocokan, rujukan=sent.seq if sent else None)
         finally:
             monkeypatch.undo()

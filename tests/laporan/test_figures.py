@@ -26,7 +26,7 @@ def _semester_i_rows(append_at, make_user) -> dict[str, AuditEntry]:
         "new_year": append_at(dt.datetime(2025, 12, 31, 17, 30, tzinfo=UTC), Kind.LOOKUP, outcome="01",  # 00:30 WIB
                               kecocokan={"nama_lengkap": True, "tanggal_lahir": False, "tempat_lahir": None}),
         "not_found": append_at(dt.datetime(2026, 3, 5, 2, 0, tzinfo=UTC), Kind.LOOKUP, outcome="13"),
-        "izin": append_at(dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC), Kind.IZIN, operator=second),
+        "izin": append_at(dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC), Kind.AUTHORISATION, operator=second),
         "manual": append_at(dt.datetime(2026, 3, 6, 2, 5, tzinfo=UTC), Kind.MANUAL, outcome="11", operator=second),
         "refusal": append_at(dt.datetime(2026, 4, 1, 2, 0, tzinfo=UTC), Kind.REFUSAL, outcome="RL"),
         "override": append_at(dt.datetime(2026, 4, 2, 2, 0, tzinfo=UTC), Kind.OVERRIDE),
@@ -109,7 +109,7 @@ def test_report_downloads_and_admin_actions_are_not_officers_access(append_at, m
     refusing = make_user(username="petugas3")
     append_at(dt.datetime(2026, 2, 1, 2, 0, tzinfo=UTC), Kind.LOOKUP, outcome="01")
     append_at(dt.datetime(2026, 2, 1, 3, 0, tzinfo=UTC), Kind.REFUSAL, operator=refusing)
-    append_at(dt.datetime(2026, 2, 2, 2, 0, tzinfo=UTC), Kind.LAPORAN, operator=kepala, nik="")
+    append_at(dt.datetime(2026, 2, 2, 2, 0, tzinfo=UTC), Kind.REPORT, operator=kepala, nik="")
     append_at(dt.datetime(2026, 2, 3, 2, 0, tzinfo=UTC), Kind.ADMIN, operator=admin_user, nik="")
     f = semester_figures(semester=S1, now=AFTER_S1)
     # The officer who looked up, and the one refused before sending (0 accesses); not the head, not the admin.
@@ -120,7 +120,7 @@ def test_report_downloads_and_admin_actions_are_not_officers_access(append_at, m
 
 def test_a_request_sent_without_a_recorded_answer_is_counted_as_such(append_at, make_user) -> None:
     _semester_i_rows(append_at, make_user)
-    append_at(dt.datetime(2026, 5, 4, 2, 0, tzinfo=UTC), Kind.KIRIM)  # the process stopped before the answer
+    append_at(dt.datetime(2026, 5, 4, 2, 0, tzinfo=UTC), Kind.SENT)  # the process stopped before the answer
     f = semester_figures(semester=S1, now=AFTER_S1)
     assert (f.jumlah.terhubung, f.tanpa_jawaban) == (5, 1)
     in_flight = semester_figures(semester=S1, now=dt.datetime(2026, 5, 4, 2, 0, 5, tzinfo=UTC))
@@ -132,6 +132,6 @@ def test_a_lookup_row_from_before_request_rows_still_counts_as_sent(append_at, p
     when = dt.datetime(2026, 2, 1, 2, 0, tzinfo=UTC)
     with mock.patch.object(timezone, "now", return_value=when):
         audit_append(operator_id=petugas.pk, operator_username="petugas", client_ip=None, permohonan_ref="AK1-LAMA",
-                     jenis=Kind.LOOKUP, mode=Mode.TERHUBUNG, outcome="01", nik="3303011501900002")
+                     kind=Kind.LOOKUP, mode=Mode.TERHUBUNG, outcome="01", nik="3303011501900002")
     f = semester_figures(semester=S1, now=AFTER_S1)
     assert (f.jumlah.terhubung, f.jumlah.ditemukan, f.tanpa_jawaban) == (1, 1, 0)

@@ -54,7 +54,7 @@ def test_the_head_of_office_downloads_a_pdf_that_prints_the_chain_head(kepala, r
 def test_making_the_report_is_itself_audited_with_the_head_it_printed(kepala, rows) -> None:
     _download(verified_client(kepala), S1)
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert entry is not None and entry.jenis == Kind.LAPORAN and entry.operator_id == kepala.pk
+    assert entry is not None and entry.jenis == Kind.REPORT and entry.operator_id == kepala.pk
     last = rows[-1]
     assert entry.alasan == f"Semester I Tahun 2026; kepala jejak dicetak: {last.seq} baris, hash {last.row_hash}"
     assert audit_chain_check().intact
@@ -101,7 +101,7 @@ def test_other_roles_may_not_download_reports(request, role: str, db) -> None:
     client = verified_client(user)
     assert client.get(reverse("laporan:unduh", args=[2026, 1])).status_code == 403
     assert client.get(reverse("laporan:daftar")).status_code == 403
-    assert not AuditEntry.objects.filter(jenis=Kind.LAPORAN).exists()
+    assert not AuditEntry.objects.filter(jenis=Kind.REPORT).exists()
 
 
 def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login(client, db) -> None:
@@ -126,6 +126,6 @@ def test_a_signing_date_typed_far_in_the_past_does_not_break_the_pages(kepala, d
 def test_the_report_names_requests_sent_without_a_recorded_answer(kepala, rows, append_at) -> None:
     head_with_sptjm(kepala=kepala)
     assert "tanpa jawaban tercatat" not in pdf_text(_download(verified_client(kepala), S1).content)
-    append_at(dt.datetime(2026, 2, 5, 3, 0, tzinfo=dt.UTC), Kind.KIRIM)
+    append_at(dt.datetime(2026, 2, 5, 3, 0, tzinfo=dt.UTC), Kind.SENT)
     text = re.sub(r"\s+", " ", pdf_text(_download(verified_client(kepala), S1).content))
     assert re.search(r"di antaranya tanpa jawaban tercatat .*? 1 ", text)

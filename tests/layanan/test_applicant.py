@@ -55,11 +55,11 @@ def test_existing_requests_are_back_filled_from_the_audit(make_user) -> None:
     operator = make_user()
     bound = Permohonan.objects.create(nomor="P-LAMA", jenis=Jenis.AK1, dibuka_oleh=operator)
     untouched = Permohonan.objects.create(nomor="P-KOSONG", jenis=Jenis.AK1, dibuka_oleh=operator)
-    for jenis, nik in ((Kind.REFUSAL, NIK_FOUND[2]), (Kind.KIRIM, NIK_FOUND[0]), (Kind.LOOKUP, NIK_FOUND[0])):
+    for jenis, nik in ((Kind.REFUSAL, NIK_FOUND[2]), (Kind.SENT, NIK_FOUND[0]), (Kind.LOOKUP, NIK_FOUND[0])):
         audit_append(operator_id=operator.pk, operator_username=operator.username, client_ip=None,
-                     permohonan_ref="P-LAMA", jenis=jenis, mode=Mode.TERHUBUNG, nik=nik)
+                     permohonan_ref="P-LAMA", kind=jenis, mode=Mode.TERHUBUNG, nik=nik)
     audit_append(operator_id=operator.pk, operator_username=operator.username, client_ip=None,
-                 permohonan_ref="P-KOSONG", jenis=Kind.REFUSAL, mode=Mode.TERHUBUNG, nik=NIK_FOUND[1])
+                 permohonan_ref="P-KOSONG", kind=Kind.REFUSAL, mode=Mode.TERHUBUNG, nik=NIK_FOUND[1])
     migration = importlib.import_module("layanan.migrations.0002_permohonan_nik_hmac")
     migration.backfill(django_apps, None)
     bound.refresh_from_db()

@@ -16,7 +16,7 @@ from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
 
 def _entry(alasan: str = "") -> AuditEntry:
     return audit_append(operator_id=None, operator_username="petugas", client_ip="127.0.0.1",
-                        permohonan_ref="P-1", jenis=Kind.REFUSAL, mode=Mode.MANUAL, nik="3303014504900002",
+                        permohonan_ref="P-1", kind=Kind.REFUSAL, mode=Mode.MANUAL, nik="3303014504900002",
                         alasan=alasan)
 
 
@@ -34,7 +34,7 @@ def test_the_admin_exports_the_trail_as_csv_without_formulas(admin_user) -> None
 def test_the_admin_filters_the_trail_by_operator_and_kind(admin_user, petugas, kepala) -> None:
     for who, jenis in ((petugas, Kind.REFUSAL), (kepala, Kind.REFUSAL), (petugas, Kind.OVERRIDE)):
         audit_append(operator_id=who.pk, operator_username=who.get_username(), client_ip="127.0.0.1",
-                     permohonan_ref=f"P-{who.pk}", jenis=jenis, mode=Mode.MANUAL, nik="3303014504900002")
+                     permohonan_ref=f"P-{who.pk}", kind=jenis, mode=Mode.MANUAL, nik="3303014504900002")
     client = verified_client(admin_user)
     page = client.get("/kelola/verifikasi/auditentry/", {"operator__id__exact": petugas.pk, "jenis": "refusal"})
     assert [e.operator_id for e in page.context["cl"].result_list] == [petugas.pk]

@@ -16,7 +16,7 @@ NIK = "3303014504900002"
 def _append(n: int) -> list[AuditEntry]:
     return [
         audit_append(operator_id=None, operator_username="petugas", client_ip="127.0.0.1",
-                     permohonan_ref=f"P-{i}", jenis=Kind.LOOKUP, mode=Mode.TERHUBUNG, outcome="01", nik=NIK,
+                     permohonan_ref=f"P-{i}", kind=Kind.LOOKUP, mode=Mode.TERHUBUNG, outcome="01", nik=NIK,
                      kecocokan={"nama_lengkap": True})
         for i in range(n)
     ]

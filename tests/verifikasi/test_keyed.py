@@ -14,7 +14,7 @@ import pytest
 
 from nik_structure import NikParts, nik_parse
 from tests.asking import asker_for
-from verifikasi import audit, guard, keyed
+from verifikasi import audit, enumeration, keyed
 from verifikasi.models import AuditEntry, GuardTrace, Kind, Mode, ModeAkses
 from verifikasi.services import lookup_authorise_manual
 
@@ -55,8 +55,9 @@ def _parts(nik: str) -> NikParts:
     return parts
 
 
-def _scope() -> guard.OverrideScope:
-    return guard.OverrideScope(42, "P-20250916-0001", WOMAN, guard.GuardDecision(("a", "b"), ("sweep", "near")))
+def _scope() -> enumeration.OverrideScope:
+    decision = enumeration.EnumerationDecision(("a", "b"), ("sweep", "near"))
+    return enumeration.OverrideScope(42, "P-20250916-0001", WOMAN, decision)
 
 
 def test_it_keeps_the_nik_hmac() -> None:
@@ -68,12 +69,12 @@ def test_it_keeps_the_row_hash() -> None:
 
 
 def test_it_keeps_the_guard_prefix_hmac() -> None:
-    assert (keyed.guard_prefix_hmac(_parts(WOMAN)), keyed.guard_prefix_hmac(_parts(MAN))) == (
+    assert (keyed.enumeration_prefix_hmac(_parts(WOMAN)), keyed.enumeration_prefix_hmac(_parts(MAN))) == (
         PREFIX_HMAC, PREFIX_HMAC_MAN)
 
 
 def test_it_keeps_the_guard_pattern_hmac_of_each_sex() -> None:
-    assert (keyed.guard_pattern_hmac(_parts(WOMAN)), keyed.guard_pattern_hmac(_parts(MAN))) == (
+    assert (keyed.enumeration_pattern_hmac(_parts(WOMAN)), keyed.enumeration_pattern_hmac(_parts(MAN))) == (
         PATTERN_HMAC_WOMAN, PATTERN_HMAC_MAN)
 
 
@@ -81,7 +82,7 @@ def test_it_keeps_the_override_token() -> None:
     assert _scope().mac(1758011415) == OVERRIDE_MAC
     assert keyed.override_mac(operator_id=42, permohonan_ref="P-20250916-0001", nik=WOMAN, kinds=("near", "sweep"),
                               issued=1758011415) == OVERRIDE_MAC
-    assert guard.guard_override_token(scope=_scope(), now=NOW) == f"1758011415.{OVERRIDE_MAC}"
+    assert enumeration.enumeration_override_token(scope=_scope(), now=NOW) == f"1758011415.{OVERRIDE_MAC}"
 
 
 def test_it_keeps_the_manual_authorisation() -> None:
@@ -95,7 +96,7 @@ def test_the_manual_lookup_hands_out_the_keyed_authorisation(ready_petugas) -> N
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
     granted = lookup_authorise_manual(asker=asker_for(ready_petugas, "P-1"), nik=WOMAN)
     entry = granted.audit
-    assert entry is not None and entry.jenis == Kind.IZIN
+    assert entry is not None and entry.jenis == Kind.AUTHORISATION
     mac = keyed.authorisation_mac(seq=entry.seq, nik_hmac=keyed.nik_hmac(WOMAN), operator_id=ready_petugas.pk,
                                   permohonan_ref="P-1")
     assert granted.authorisation == f"{entry.seq}.{mac}"
@@ -103,8 +104,8 @@ def test_the_manual_lookup_hands_out_the_keyed_authorisation(ready_petugas) -> N
 
 @pytest.mark.django_db
 def test_it_keeps_what_the_guard_stores(petugas) -> None:
-    guard.guard_record(operator_id=petugas.pk, nik=WOMAN, now=NOW)
-    guard.guard_record(operator_id=petugas.pk, nik=MAN, now=NOW)
+    enumeration.enumeration_record(operator_id=petugas.pk, nik=WOMAN, now=NOW)
+    enumeration.enumeration_record(operator_id=petugas.pk, nik=MAN, now=NOW)
     stored = GuardTrace.objects.order_by("pk").values("operator_id", "waktu", "prefix_hmac", "serial", "pola_hmac",
                                                       "lahir")
     assert list(stored) == [

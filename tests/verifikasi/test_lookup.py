@@ -57,7 +57,7 @@ def test_it_audits_each_outcome_with_the_portal_facts_only(connected, ready_petu
 def test_it_records_the_request_before_it_leaves_and_links_the_answer_to_it(connected, ready_petugas) -> None:
     _lookup(ready_petugas, NIK_FOUND[0])
     sent, answer = AuditEntry.objects.order_by("seq")
-    assert (sent.jenis, answer.jenis, answer.rujukan, sent.nik_hmac) == (Kind.KIRIM, Kind.LOOKUP, sent.seq,
+    assert (sent.jenis, answer.jenis, answer.rujukan, sent.nik_hmac) == (Kind.SENT, Kind.LOOKUP, sent.seq,
                                                                           answer.nik_hmac)
     assert audit_unanswered(older_than=dt.timedelta(0)) == []
 
@@ -72,14 +72,14 @@ def test_a_request_whose_answer_is_never_recorded_still_has_its_row(
     def dies(**_: object) -> None:
         # As the request leaves: its row is committed already, no transaction is open around the wait.
         assert not transaction.get_connection().in_atomic_block
-        assert AuditEntry.objects.filter(jenis=Kind.KIRIM).count() == 1
+        assert AuditEntry.objects.filter(jenis=Kind.SENT).count() == 1
         raise SystemExit
 
     with mock.patch("verifikasi.services.nik_lookup", autospec=True, side_effect=dies):
         with pytest.raises(SystemExit):
             _lookup(ready_petugas, NIK_FOUND[0])
     (sent,) = AuditEntry.objects.all()
-    assert sent.jenis == Kind.KIRIM and sent.nik_masked == NIK_FOUND[0][:4] + "*" * 8 + NIK_FOUND[0][-4:]
+    assert sent.jenis == Kind.SENT and sent.nik_masked == NIK_FOUND[0][:4] + "*" * 8 + NIK_FOUND[0][-4:]
     assert audit_unanswered(older_than=dt.timedelta(0)) == [sent.seq]
     out = io.StringIO()
     call_command("verifikasi_audit_check", stdout=out)
@@ -107,7 +107,7 @@ def test_it_shows_a_timeout_as_a_fault_and_counts_it(connected, ready_petugas) -
     result = _lookup(ready_petugas, NIK_FOUND[1])
     assert result.result is not None and result.result.outcome == Outcome.GATEWAY_FAULT
     assert "tidak ditemukan" not in result.result.message.lower()
-    assert result.quota is not None and result.quota.terpakai == 1
+    assert result.quota is not None and result.quota.used == 1
 
 
 @pytest.mark.parametrize("fault", ["http500", "html", "malformed", "empty", "empty_content"])
@@ -123,7 +123,7 @@ def test_it_refuses_a_malformed_nik_locally_without_spending_quota(connected, re
     assert result.refused and result.result is not None
     assert result.result.outcome == Outcome.REFUSED_LOCALLY
     assert "ditolak sebelum dikirim" in result.refusals[0].lower()
-    assert _lookups(connected) == 0 and result.quota is not None and result.quota.terpakai == 0
+    assert _lookups(connected) == 0 and result.quota is not None and result.quota.used == 0
 
 
 def test_a_malformed_nik_refusal_is_audited_hashed_and_masked(connected, ready_petugas) -> None:
@@ -183,7 +183,7 @@ def test_it_refuses_a_neighbouring_nik_and_accepts_an_audited_override(connected
     done = _lookup(ready_petugas, twin, override_reason=reason, override_token=refused.override_token)
     assert not done.refused and _lookups(connected) == 2
     kinds = list(AuditEntry.objects.order_by("seq").values_list("jenis", flat=True))
-    assert kinds == [Kind.KIRIM, Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.KIRIM,
+    assert kinds == [Kind.SENT, Kind.LOOKUP, Kind.REFUSAL, Kind.REFUSAL, Kind.REFUSAL, Kind.OVERRIDE, Kind.SENT,
                      Kind.LOOKUP]
     assert "kembar" in AuditEntry.objects.get(jenis=Kind.OVERRIDE).alasan
 
@@ -234,11 +234,12 @@ def test_it_authorises_a_manual_lookup_before_recording_its_result(ready_petugas
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.MANUAL})
     granted = _authorise(ready_petugas, NIK_FOUND[0])
     assert not granted.refused and granted.authorisation and granted.quota is not None
-    assert granted.quota.terpakai == 1  # counted before the officer opens Dukcapil's portal
+    assert granted.quota.used == 1  # counted before the officer opens Dukcapil's portal
     result = _record(ready_petugas, NIK_FOUND[0], granted.authorisation)
     assert not result.refused
     izin, manual = AuditEntry.objects.order_by("seq")
-    assert (izin.jenis, manual.jenis, manual.mode, manual.outcome) == (Kind.IZIN, Kind.MANUAL, Mode.MANUAL, "01")
+    assert (izin.jenis, manual.jenis) == (Kind.AUTHORISATION, Kind.MANUAL)
+    assert (manual.mode, manual.outcome) == (Mode.MANUAL, "01")
     assert manual.rujukan == izin.seq
     assert manual.kecocokan == {"nama_lengkap": True, "alamat": False}
 

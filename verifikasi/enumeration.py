@@ -25,14 +25,14 @@ from django.utils import timezone
 
 from nik_structure import NikParts, nik_parse
 
-from .keyed import guard_pattern_hmac, guard_prefix_hmac, override_mac
+from .keyed import enumeration_pattern_hmac, enumeration_prefix_hmac, override_mac
 from .models import GuardTrace
 
 MIN_OVERRIDE_REASON = 15
 
 
 @dataclass(frozen=True)
-class GuardDecision:
+class EnumerationDecision:
     reasons: tuple[str, ...]
     kinds: tuple[str, ...] = ()  # "interval", "repeat", "near", "sweep"
 
@@ -54,16 +54,16 @@ def _window_start(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(minutes=longest, seconds=settings.ENUM_GUARD_MIN_INTERVAL_SECONDS)
 
 
-def guard_purge(*, now: dt.datetime | None = None) -> int:
+def enumeration_purge(*, now: dt.datetime | None = None) -> int:
     """Delete every trace outside the window: the guard keeps nothing longer."""
     deleted, _ = GuardTrace.objects.filter(waktu__lt=_window_start(now or timezone.now())).delete()
     return deleted
 
 
-GUARD_LOCK_KEY = 0x4E494B  # "NIK": PostgreSQL advisory lock of the guard
+ENUMERATION_LOCK_KEY = 0x4E494B  # "NIK": PostgreSQL advisory lock of the guard
 
 
-def guard_lock() -> None:
+def enumeration_lock() -> None:
     """Serialise check-and-record among concurrent lookups (call inside a transaction).
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite: the portal's transactions
@@ -71,7 +71,7 @@ def guard_lock() -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GUARD_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENUMERATION_LOCK_KEY])
 
 
 def _birth_index(parts: NikParts) -> int:
@@ -96,7 +96,7 @@ def _db_time(value: dt.datetime) -> Any:
 def _findings(*, operator_id: int, nik: str, now: dt.datetime) -> _Findings:
     """Every test of the guard in one statement (it runs, locked, before every lookup)."""
     parts = _parts(nik)
-    serial, prefix, distance = parts.serial, guard_prefix_hmac(parts), settings.ENUM_GUARD_NEAR_DISTANCE
+    serial, prefix, distance = parts.serial, enumeration_prefix_hmac(parts), settings.ENUM_GUARD_NEAR_DISTANCE
     recent = _db_time(now - dt.timedelta(minutes=settings.ENUM_GUARD_WINDOW_MINUTES))
     birth, days = _birth_index(parts), settings.ENUM_GUARD_NEAR_DAYS
     table = connection.ops.quote_name(GuardTrace._meta.db_table)
@@ -117,7 +117,7 @@ def _findings(*, operator_id: int, nik: str, now: dt.datetime) -> _Findings:
         operator_id, _db_time(now - dt.timedelta(seconds=settings.ENUM_GUARD_MIN_INTERVAL_SECONDS)),
         prefix, serial, _db_time(now - dt.timedelta(minutes=settings.ENUM_GUARD_REPEAT_MINUTES)),
         prefix, recent, serial - distance, serial + distance, serial,
-        guard_pattern_hmac(parts), recent, birth - days, birth + days, prefix, serial,
+        enumeration_pattern_hmac(parts), recent, birth - days, birth + days, prefix, serial,
         _db_time(_window_start(now)),
     ]
     with connection.cursor() as cursor:
@@ -125,12 +125,12 @@ def _findings(*, operator_id: int, nik: str, now: dt.datetime) -> _Findings:
         return _Findings(*(bool(value) for value in cursor.fetchone()))
 
 
-def guard_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> GuardDecision:
+def enumeration_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> EnumerationDecision:
     """Every reason to refuse this lookup now; empty when it may go."""
     now = now or timezone.now()
     findings = _findings(operator_id=operator_id, nik=nik, now=now)
     if findings.stale:
-        guard_purge(now=now)
+        enumeration_purge(now=now)
     found: list[tuple[str, str]] = []
     if findings.too_soon:
         last = GuardTrace.objects.filter(operator_id=operator_id).order_by("-waktu").first()
@@ -148,7 +148,7 @@ def guard_check(*, operator_id: int, nik: str, now: dt.datetime | None = None) -
         found.append(("sweep", f"NIK berpola: kecamatan dan nomor urut sama dengan NIK yang diperiksa dalam "
                                f"{settings.ENUM_GUARD_WINDOW_MINUTES} menit terakhir, tanggal lahir berselisih ≤ "
                                f"{settings.ENUM_GUARD_NEAR_DAYS} hari."))
-    return GuardDecision(tuple(text for _, text in found), tuple(kind for kind, _ in found))
+    return EnumerationDecision(tuple(text for _, text in found), tuple(kind for kind, _ in found))
 
 
 OVERRIDE_TOKEN_SECONDS = 600  # the officer writes the reason at the counter, now
@@ -162,21 +162,21 @@ class OverrideScope:
     operator_id: int
     permohonan_ref: str
     nik: str
-    decision: GuardDecision
+    decision: EnumerationDecision
 
     def mac(self, issued: int) -> str:
         return override_mac(operator_id=self.operator_id, permohonan_ref=self.permohonan_ref, nik=self.nik,
                             kinds=self.decision.kinds, issued=issued)
 
 
-def guard_override_token(*, scope: OverrideScope, now: dt.datetime | None = None) -> str:
+def enumeration_override_token(*, scope: OverrideScope, now: dt.datetime | None = None) -> str:
     """Binds a written override to its refusal (officer, service request, NIK, kinds of
     refusal) for OVERRIDE_TOKEN_SECONDS."""
     issued = int((now or timezone.now()).timestamp())
     return f"{issued}.{scope.mac(issued)}"
 
 
-def guard_override_valid(*, token: str, scope: OverrideScope, now: dt.datetime | None = None) -> bool:
+def enumeration_override_valid(*, token: str, scope: OverrideScope, now: dt.datetime | None = None) -> bool:
     """Whether `token` was issued for this very refusal, and not too long ago."""
     if not _TOKEN.fullmatch(token):
         return False
@@ -185,11 +185,11 @@ def guard_override_valid(*, token: str, scope: OverrideScope, now: dt.datetime |
     return 0 <= age <= OVERRIDE_TOKEN_SECONDS and hmac.compare_digest(mac, scope.mac(int(issued_text)))
 
 
-def guard_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:
+def enumeration_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:
     """Keep what the guard needs about this lookup: keyed hashes, the serial and a day index,
     never the NIK (one INSERT: it runs on every lookup)."""
     parts = _parts(nik)
     GuardTrace.objects.create(
-        operator_id=operator_id, waktu=now or timezone.now(), prefix_hmac=guard_prefix_hmac(parts),
-        serial=parts.serial, pola_hmac=guard_pattern_hmac(parts), lahir=_birth_index(parts),
+        operator_id=operator_id, waktu=now or timezone.now(), prefix_hmac=enumeration_prefix_hmac(parts),
+        serial=parts.serial, pola_hmac=enumeration_pattern_hmac(parts), lahir=_birth_index(parts),
     )
