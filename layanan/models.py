@@ -14,14 +14,50 @@ class Jenis(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    PEMERIKSAAN = "pemeriksaan", "Pemeriksaan dokumen"
+    """The states of Lampiran II's flow (see `layanan.workflow` for the transitions between them)."""
+
+    DIAJUKAN = "diajukan", "Diajukan, dokumen belum lengkap"
+    PEMERIKSAAN = "pemeriksaan", "Pemeriksaan dokumen dan NIK"
+    DIKEMBALIKAN = "dikembalikan", "Dikembalikan untuk perbaikan"
+    DISETUJUI = "disetujui", "Disetujui, dokumen siap diterbitkan"
+    DITERBITKAN = "diterbitkan", "Dokumen diterbitkan, menunggu diserahkan"
     SELESAI = "selesai", "Selesai"
+
+
+class Identitas(models.TextChoices):
+    """What the applicant showed: either is served, wherever it was issued (PKS Pasal 2(2)e)."""
+
+    KTP_EL = "ktp_el", "KTP-el"
+    IKD = "ikd", "Identitas Kependudukan Digital (IKD)"
+
+
+class DokumenSyarat(models.Model):
+    """One document the applicant hands over for a kind of service (the admin keeps the list)."""
+
+    jenis = models.CharField(max_length=12, choices=Jenis.choices)
+    nama = models.CharField(max_length=200)
+    wajib = models.BooleanField(default=True)
+    urutan = models.PositiveSmallIntegerField(default=0)
+    aktif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "dokumen persyaratan"
+        verbose_name_plural = "dokumen persyaratan"
+        ordering = ["jenis", "urutan", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()}: {self.nama}{'' if self.wajib else ' (tidak wajib)'}"
 
 
 class Permohonan(models.Model):
     nomor = models.CharField(max_length=40, unique=True)
     jenis = models.CharField(max_length=12, choices=Jenis.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PEMERIKSAAN)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DIAJUKAN)
+    identitas = models.CharField("identitas yang ditunjukkan", max_length=8, choices=Identitas.choices,
+                                 default=Identitas.KTP_EL)
+    dokumen = models.ManyToManyField(DokumenSyarat, blank=True, related_name="+",
+                                     verbose_name="dokumen yang diserahkan")
+    diubah_pada = models.DateTimeField(auto_now=True)
     dibuka_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     dibuka_pada = models.DateTimeField(auto_now_add=True)
     # The applicant's NIK as the audit's keyed hash, set by the first lookup granted for this request:
@@ -33,6 +69,7 @@ class Permohonan(models.Model):
         verbose_name = "permohonan"
         verbose_name_plural = "permohonan"
         ordering = ["-dibuka_pada"]
+        indexes = [models.Index(fields=["status", "dibuka_pada"], name="permohonan_status_umur")]
 
     def __str__(self) -> str:
         return f"{self.nomor} ({self.get_jenis_display()})"
@@ -55,3 +92,45 @@ class Permohonan(models.Model):
         """Undo a fresh claim whose lookup was refused (same transaction, same lock)."""
         Permohonan.objects.filter(pk=self.pk, nik_hmac=nik_hmac).update(nik_hmac="")
         self.nik_hmac = ""
+
+
+
+class Langkah(models.Model):
+    """One transition of a service request: who, when, from which state to which, and why."""
+
+    permohonan = models.ForeignKey(Permohonan, on_delete=models.CASCADE, related_name="langkah")
+    transisi = models.CharField(max_length=24)
+    dari = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    ke = models.CharField(max_length=12, choices=Status.choices)
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pada = models.DateTimeField(auto_now_add=True)
+    catatan = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "langkah permohonan"
+        verbose_name_plural = "langkah permohonan"
+        ordering = ["pada", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.permohonan.nomor}: {self.get_dari_display() or '-'} -> {self.get_ke_display()}"
+
+
+
+class AturanPersetujuan(models.Model):
+    """Singleton: the elements that must be Sesuai before approval, beyond NIK, name, birth date and sex."""
+
+    wajib_tempat_lahir = models.BooleanField("tempat lahir wajib Sesuai", default=False)
+    wajib_status_perkawinan = models.BooleanField("status perkawinan wajib Sesuai", default=False)
+    wajib_jenis_pekerjaan = models.BooleanField("jenis pekerjaan wajib Sesuai", default=False)
+    wajib_alamat = models.BooleanField("alamat wajib Sesuai", default=False)
+
+    class Meta:
+        verbose_name = "aturan persetujuan"
+        verbose_name_plural = "aturan persetujuan"
+
+    def __str__(self) -> str:
+        return "Elemen yang wajib Sesuai sebelum persetujuan"
+
+    def extra_required(self) -> tuple[str, ...]:
+        fields = ("tempat_lahir", "status_perkawinan", "jenis_pekerjaan", "alamat")
+        return tuple(f for f in fields if getattr(self, f"wajib_{f}"))

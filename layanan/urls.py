@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/periksa/nik/", views.periksa_nik, name="periksa_nik"),
     path("<int:pk>/periksa/izin/", views.minta_izin, name="minta_izin"),
     path("<int:pk>/periksa/catat/", views.catat_hasil, name="catat_hasil"),
+    path("<int:pk>/transisi/", views.transisi, name="transisi"),
     path("<int:pk>/tutup/", views.tutup, name="tutup"),
 ]

@@ -18,8 +18,9 @@ from akun.http import client_ip, signed_in_user
 from verifikasi.selectors import counter_page
 from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_submit, manual_result_submit
 
-from .models import Jenis, Permohonan, Status
-from .services import permohonan_close, permohonan_open
+from .models import DokumenSyarat, Jenis, Permohonan, Status
+from .services import TransitionRefused, approval_decision, permohonan_close, permohonan_open, permohonan_transition
+from .workflow import OPEN_STATES, transitions_from
 
 
 def _get_permohonan_for_user(request: HttpRequest, pk: int) -> Permohonan:
@@ -46,16 +47,32 @@ def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
     page = counter_page(asker=_asker(request, None))
     return {
         "gate": page.gate, "mode": page.mode, "quota": page.quota, "jenis_choices": Jenis.choices,
-        "terbuka": Permohonan.objects.filter(dibuka_oleh=signed_in_user(request), status=Status.PEMERIKSAAN),
+        "terbuka": Permohonan.objects.filter(dibuka_oleh=signed_in_user(request), status__in=OPEN_STATES)
+        .order_by("dibuka_pada"),
         "error": error,
     }
 
 
-def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage) -> HttpResponse:
+def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, transition_error: str = "",
+            status: int = 200, history: bool = False) -> HttpResponse:
+    """The counter page. A step's own answer decides in memory; the history shows on the page itself (GET)."""
+    checklist: list[tuple[DokumenSyarat, bool]] = []
+    if permohonan.status == Status.DIAJUKAN:
+        handed = set(permohonan.dokumen.values_list("pk", flat=True))
+        checklist = [(d, d.pk in handed) for d in DokumenSyarat.objects.filter(jenis=permohonan.jenis, aktif=True)]
+    entry = page.outcome.audit if page.outcome is not None else None
+    answered = entry is not None and entry.jenis in ("lookup", "manual") and entry.nik_hmac == permohonan.nik_hmac
+    decision = None
+    if permohonan.status in (Status.PEMERIKSAAN, Status.DISETUJUI):
+        answer = (entry.outcome, entry.kecocokan) if answered and entry is not None else None
+        decision = approval_decision(permohonan, answer=answer)
     response = render(request, "layanan/periksa.html", {
         "permohonan": permohonan, "is_open": permohonan.status == Status.PEMERIKSAAN, "page": page,
         "mode": page.mode, "gate": page.gate, "quota": page.quota, "outcome": page.outcome,
-    })
+        "decision": decision, "transitions": transitions_from(permohonan.status), "checklist": checklist,
+        "langkah": permohonan.langkah.select_related("oleh") if history else None,
+        "transition_error": transition_error, "typed_note": request.POST.get("catatan", "") if transition_error else "",
+    }, status=status)
     response["Cache-Control"] = "no-store"  # the answer is shown once and kept nowhere
     return response
 
@@ -65,7 +82,7 @@ def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage) -> H
 def periksa(request: HttpRequest, pk: int) -> HttpResponse:
     """The counter page of one service request: the form of the access mode in force."""
     permohonan = _get_permohonan_for_user(request, pk)
-    return _render(request, permohonan, counter_page(asker=_asker(request, permohonan)))
+    return _render(request, permohonan, counter_page(asker=_asker(request, permohonan)), history=True)
 
 
 Step = Callable[..., LookupPage]
@@ -104,6 +121,31 @@ def catat_hasil(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("akun.akses_loket", raise_exception=True)
+def transisi(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step of Lampiran II's flow (documents complete, approve, send back, issue, hand over, close)."""
+    permohonan = _get_permohonan_for_user(request, pk)
+    picked = [int(v) for v in request.POST.getlist("dokumen") if v.isascii() and v.isdigit() and len(v) <= 9]
+    dokumen = None
+    if "checklist" in request.POST:  # the form carried the checklist: what is ticked is what was handed over
+        dokumen = DokumenSyarat.objects.filter(pk__in=picked, jenis=permohonan.jenis)
+    try:
+        permohonan_transition(permohonan=permohonan, name=request.POST.get("transisi", ""),
+                              operator=signed_in_user(request), note=request.POST.get("catatan", ""), dokumen=dokumen)
+    except TransitionRefused as refused:
+        page = counter_page(asker=_asker(request, permohonan))
+        return _render(request, permohonan, page, transition_error=refused.message, status=400)
+    if permohonan.status == Status.SELESAI:
+        return redirect("layanan:daftar")
+    return redirect("layanan:periksa", pk=permohonan.pk)
+
+
+@require_POST
+@permission_required("akun.akses_loket", raise_exception=True)
 def tutup(request: HttpRequest, pk: int) -> HttpResponse:
-    permohonan_close(permohonan=_get_permohonan_for_user(request, pk))
+    permohonan = _get_permohonan_for_user(request, pk)
+    try:
+        permohonan_close(permohonan=permohonan, operator=signed_in_user(request), note=request.POST.get("catatan", ""))
+    except TransitionRefused as refused:
+        page = counter_page(asker=_asker(request, permohonan))
+        return _render(request, permohonan, page, transition_error=refused.message, status=400)
     return redirect("layanan:daftar")

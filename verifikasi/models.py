@@ -135,6 +135,11 @@ class AuditEntry(models.Model):
         verbose_name = "jejak audit"
         verbose_name_plural = "jejak audit"
         ordering = ["-seq"]
+        indexes = [
+            # A service request's rows (the decision, the report), and an answer's request (unanswered check).
+            models.Index(fields=["permohonan_ref", "seq"], name="audit_permohonan_seq"),
+            models.Index(fields=["jenis", "rujukan"], name="audit_jenis_rujukan"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_jenis_display()} {self.nik_masked}"
