@@ -11,12 +11,11 @@ from akun.gate import current_agreement, current_head
 from .selectors import Figures
 
 
-def report_pdf(*, figures: Figures, dibuat_pada: dt.datetime) -> bytes:
+def report_pdf(*, figures: Figures, made_at: dt.datetime) -> bytes:
     """Render the report; raises nothing of its own (WeasyPrint errors propagate)."""
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
     html = render_to_string("laporan/semester.html", {
-        "f": figures, "perjanjian": current_agreement(), "penanggung_jawab": current_head(),
-        "dibuat_pada": dibuat_pada,
+        "f": figures, "agreement": current_agreement(), "head": current_head(), "made_at": made_at,
     })
     return bytes(HTML(string=html).write_pdf())

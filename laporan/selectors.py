@@ -36,45 +36,46 @@ ACCESS_KINDS = (*SENT, *ANSWERED, Kind.REFUSAL.value, Kind.OVERRIDE.value)
 class Tally:
     """One row of counts: a month, an operator, or the whole semester."""
 
-    terhubung: int = 0  # requests the portal sent to the gateway
+    connected: int = 0  # requests the portal sent to the gateway
     manual: int = 0  # authorisations to look up in Dukcapil's own portal
-    ditemukan: int = 0
-    ditemukan_catatan: int = 0  # found, but deceased, duplicate or inactive
-    tidak_ditemukan: int = 0
-    lainnya: int = 0  # faults and refusals by Dukcapil (credentials, hours, quota)
-    ditolak: int = 0  # refused by the portal before anything was sent
-    dilewati: int = 0  # guard refusals overridden with a written reason
+    found: int = 0
+    found_with_note: int = 0  # found, but deceased, duplicate or inactive
+    not_found: int = 0
+    other: int = 0  # faults and refusals by Dukcapil (credentials, hours, quota)
+    refused: int = 0  # refused by the portal before anything was sent
+    overridden: int = 0  # guard refusals overridden with a written reason
 
     @property
-    def akses(self) -> int:
-        return self.terhubung + self.manual
+    def accesses(self) -> int:
+        return self.connected + self.manual
 
-    def add(self, jenis: str, outcome: str, rujukan: int | None = None) -> None:
-        # A lookup row without its request row was written before request rows existed (2026-12).
-        if jenis == Kind.SENT or (jenis == Kind.LOOKUP and rujukan is None):
-            self.terhubung += 1
-        elif jenis == Kind.AUTHORISATION:
+    def add(self, kind: str, outcome: str, request_seq: int | None = None) -> None:
+        # `request_seq`: the seq of the request row a lookup answers. A lookup row without one was
+        # written before request rows existed (2026-12).
+        if kind == Kind.SENT or (kind == Kind.LOOKUP and request_seq is None):
+            self.connected += 1
+        elif kind == Kind.AUTHORISATION:
             self.manual += 1
-        elif jenis == Kind.REFUSAL:
-            self.ditolak += 1
-        elif jenis == Kind.OVERRIDE:
-            self.dilewati += 1
-        if jenis in ANSWERED:
+        elif kind == Kind.REFUSAL:
+            self.refused += 1
+        elif kind == Kind.OVERRIDE:
+            self.overridden += 1
+        if kind in ANSWERED:
             if outcome in FOUND:
-                self.ditemukan += 1
+                self.found += 1
             elif outcome in FOUND_WITH_NOTE:
-                self.ditemukan_catatan += 1
+                self.found_with_note += 1
             elif outcome in NOT_FOUND:
-                self.tidak_ditemukan += 1
+                self.not_found += 1
             else:
-                self.lainnya += 1
+                self.other += 1
 
 
 @dataclass(frozen=True)
 class OperatorRow:
-    nama: str
-    nomor_pegawai: str
-    jabatan: str
+    name: str
+    employee_number: str
+    position: str
     tally: Tally
 
 
@@ -87,44 +88,44 @@ class FieldRow:
 
 @dataclass(frozen=True)
 class QuotaSummary:
-    kuota: int  # the setting now (0 = unlimited)
-    hari_akses: int
+    quota: int  # the setting now (0 = unlimited)
+    days_used: int  # days with at least one unit spent
     total: int
-    tertinggi: int
-    tanggal_tertinggi: dt.date | None
-    hari_habis: int
+    highest: int
+    highest_day: dt.date | None
+    days_exhausted: int
 
 
 @dataclass(frozen=True)
 class Figures:
     semester: Semester
-    sampai: dt.datetime  # the end of the period covered (the semester's end, or now while it runs)
-    berjalan: bool
-    bulanan: list[tuple[dt.date, Tally]]
-    jumlah: Tally
-    per_hasil: list[tuple[str, str, int]]  # code, label, count
-    per_operator: list[OperatorRow]
+    until: dt.datetime  # the end of the period covered (the semester's end, or now while it runs)
+    running: bool
+    monthly: list[tuple[dt.date, Tally]]
+    total: Tally
+    by_outcome: list[tuple[str, str, int]]  # code, label, count
+    by_operator: list[OperatorRow]
     kecocokan: list[FieldRow]
     permohonan: list[tuple[str, int]]
-    kuota: QuotaSummary
-    tanpa_jawaban: int  # requests sent in the period with no answer recorded (past their timeout)
-    kepala_jejak: tuple[int, str]  # count and hash of the chain at `sampai`
-    rantai: ChainReport  # the whole chain checked when the report was made
+    quota: QuotaSummary
+    unanswered: int  # requests sent in the period with no answer recorded (past their timeout)
+    chain_head: tuple[int, str]  # count and hash of the chain at `until`
+    chain: ChainReport  # the whole chain checked when the report was made
 
     @property
-    def petugas_mengakses(self) -> int:
+    def operators_with_access(self) -> int:
         """Officers who spent at least one access (refusals alone are not access)."""
-        return sum(1 for row in self.per_operator if row.tally.akses)
+        return sum(1 for row in self.by_operator if row.tally.accesses)
 
 
 def _quota_summary(semester: Semester, until: dt.date) -> QuotaSummary:
-    kuota, _ = quota_effective()
-    days = list(QuotaDay.objects.filter(tanggal__gte=semester.mulai, tanggal__lte=until, terpakai__gt=0))
+    quota, _ = quota_effective()
+    days = list(QuotaDay.objects.filter(tanggal__gte=semester.first_day, tanggal__lte=until, terpakai__gt=0))
     top = max(days, key=lambda d: (d.terpakai, d.tanggal), default=None)
     return QuotaSummary(
-        kuota=kuota, hari_akses=len(days), total=sum(d.terpakai for d in days),
-        tertinggi=top.terpakai if top else 0, tanggal_tertinggi=top.tanggal if top else None,
-        hari_habis=sum(1 for d in days if kuota and d.terpakai >= kuota),
+        quota=quota, days_used=len(days), total=sum(d.terpakai for d in days),
+        highest=top.terpakai if top else 0, highest_day=top.tanggal if top else None,
+        days_exhausted=sum(1 for d in days if quota and d.terpakai >= quota),
     )
 
 
@@ -133,49 +134,49 @@ def semester_figures(*, semester: Semester, now: dt.datetime) -> Figures:
 
     A semester still running is counted up to `now`; its chain head is the head at `now`.
     """
-    berjalan = now < semester.end_at
-    sampai = now if berjalan else semester.end_at
-    rows = AuditEntry.objects.filter(waktu__gte=semester.start_at, waktu__lt=sampai,
+    running = now < semester.end_at
+    until = now if running else semester.end_at
+    rows = AuditEntry.objects.filter(waktu__gte=semester.start_at, waktu__lt=until,
                                      jenis__in=ACCESS_KINDS).order_by("seq")
     months = {m: Tally() for m in semester.months()}
-    jumlah, per_operator = Tally(), dict[int | None, Tally]()
+    total, by_operator = Tally(), dict[int | None, Tally]()
     outcomes: Counter[str] = Counter()
     fields: dict[str, Counter[bool]] = {key: Counter() for key, _ in FIELDS}
-    for waktu, jenis, outcome, operator_id, kecocokan, rujukan in rows.values_list(
+    for when, kind, outcome, operator_id, kecocokan, request_seq in rows.values_list(
             "waktu", "jenis", "outcome", "operator_id", "kecocokan", "rujukan").iterator():
-        local = timezone.localtime(waktu)
-        for tally in (months[dt.date(local.year, local.month, 1)], jumlah,
-                      per_operator.setdefault(operator_id, Tally())):
-            tally.add(jenis, outcome, rujukan)
-        if jenis in ANSWERED:
+        local = timezone.localtime(when)
+        for tally in (months[dt.date(local.year, local.month, 1)], total,
+                      by_operator.setdefault(operator_id, Tally())):
+            tally.add(kind, outcome, request_seq)
+        if kind in ANSWERED:
             outcomes[outcome] += 1
             for key, match in (kecocokan or {}).items():
                 if key in fields and match is not None:
                     fields[key][bool(match)] += 1
-    users = User.objects.in_bulk([pk for pk in per_operator if pk is not None])
+    users = User.objects.in_bulk([pk for pk in by_operator if pk is not None])
     operator_rows = sorted(
-        (OperatorRow(nama=_name(users.get(pk)) if pk else "(sistem)",
-                     nomor_pegawai=users[pk].nomor_pegawai if pk in users else "",
-                     jabatan=users[pk].jabatan if pk in users else "", tally=tally)
-         for pk, tally in per_operator.items()),
-        key=lambda r: (-r.tally.akses, r.nama),
+        (OperatorRow(name=_name(users.get(pk)) if pk else "(sistem)",
+                     employee_number=users[pk].nomor_pegawai if pk in users else "",
+                     position=users[pk].jabatan if pk in users else "", tally=tally)
+         for pk, tally in by_operator.items()),
+        key=lambda r: (-r.tally.accesses, r.name),
     )
     labels = {o.value: o.label for o in Outcome}
-    opened = dict(Permohonan.objects.filter(dibuka_pada__gte=semester.start_at, dibuka_pada__lt=sampai)
+    opened = dict(Permohonan.objects.filter(dibuka_pada__gte=semester.start_at, dibuka_pada__lt=until)
                   .values_list("jenis").annotate(n=Count("pk")).values_list("jenis", "n"))
     return Figures(
-        semester=semester, sampai=sampai, berjalan=berjalan,
-        bulanan=[(m, t) for m, t in months.items() if m <= timezone.localdate(sampai)],
-        jumlah=jumlah,
-        per_hasil=[(code, labels.get(code, code), n) for code, n in sorted(outcomes.items())],
-        per_operator=operator_rows,
+        semester=semester, until=until, running=running,
+        monthly=[(m, t) for m, t in months.items() if m <= timezone.localdate(until)],
+        total=total,
+        by_outcome=[(code, labels.get(code, code), n) for code, n in sorted(outcomes.items())],
+        by_operator=operator_rows,
         kecocokan=[FieldRow(label, fields[key][True], fields[key][False]) for key, label in FIELDS],
-        permohonan=[(j.label, opened.get(j.value, 0)) for j in Jenis],
-        kuota=_quota_summary(semester, timezone.localdate(sampai - dt.timedelta(microseconds=1))),
-        tanpa_jawaban=len(audit_unanswered(older_than=dt.timedelta(seconds=settings.DUKCAPIL_TIMEOUT + 60),
-                                           start=semester.start_at, end=sampai, now=now)),
-        kepala_jejak=audit_head_at(sampai),
-        rantai=audit_chain_check(),
+        permohonan=[(service.label, opened.get(service.value, 0)) for service in Jenis],
+        quota=_quota_summary(semester, timezone.localdate(until - dt.timedelta(microseconds=1))),
+        unanswered=len(audit_unanswered(older_than=dt.timedelta(seconds=settings.DUKCAPIL_TIMEOUT + 60),
+                                        start=semester.start_at, end=until, now=now)),
+        chain_head=audit_head_at(until),
+        chain=audit_chain_check(),
     )
 
 

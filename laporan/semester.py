@@ -12,11 +12,11 @@ WORKING_DAYS_TO_DELIVER = 10  # Juknis V.C
 
 @dataclass(frozen=True, order=True)
 class Semester:
-    tahun: int
-    ke: int  # 1 or 2
+    year: int
+    half: int  # 1 (January-June) or 2 (July-December)
 
     def __post_init__(self) -> None:
-        if self.ke not in (1, 2) or not 2000 <= self.tahun <= 2100:
+        if self.half not in (1, 2) or not 2000 <= self.year <= 2100:
             raise ValueError("Semester tidak dikenal.")
 
     @classmethod
@@ -24,21 +24,22 @@ class Semester:
         return cls(day.year, 1 if day.month <= 6 else 2)
 
     @property
-    def mulai(self) -> dt.date:
-        return dt.date(self.tahun, 1 if self.ke == 1 else 7, 1)
+    def first_day(self) -> dt.date:
+        """The first day of the semester (1 January or 1 July)."""
+        return dt.date(self.year, 1 if self.half == 1 else 7, 1)
 
     @property
-    def akhir(self) -> dt.date:
+    def last_day(self) -> dt.date:
         """The last day of the semester (30 June or 31 December)."""
-        return dt.date(self.tahun, 6, 30) if self.ke == 1 else dt.date(self.tahun, 12, 31)
+        return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
 
     def next(self) -> Semester:
-        return Semester(self.tahun, 2) if self.ke == 1 else Semester(self.tahun + 1, 1)
+        return Semester(self.year, 2) if self.half == 1 else Semester(self.year + 1, 1)
 
     @property
     def start_at(self) -> dt.datetime:
         """Midnight in Asia/Jakarta at the start; the period is [start_at, end_at)."""
-        return dt.datetime.combine(self.mulai, dt.time(), tzinfo=JAKARTA)
+        return dt.datetime.combine(self.first_day, dt.time(), tzinfo=JAKARTA)
 
     @property
     def end_at(self) -> dt.datetime:
@@ -46,16 +47,16 @@ class Semester:
 
     @property
     def label(self) -> str:
-        return f"Semester {'I' if self.ke == 1 else 'II'} Tahun {self.tahun}"
+        return f"Semester {'I' if self.half == 1 else 'II'} Tahun {self.year}"
 
     @property
-    def batas_penyampaian(self) -> dt.date:
+    def due_date(self) -> dt.date:
         """Ten working days (Monday to Friday) after the semester ends (Juknis V.C).
 
         National holidays and cuti bersama are not counted out, so the true deadline can
         only be later than this date, never earlier.
         """
-        day, counted = self.akhir, 0
+        day, counted = self.last_day, 0
         while counted < WORKING_DAYS_TO_DELIVER:
             day += dt.timedelta(days=1)
             if day.weekday() < 5:
@@ -64,7 +65,7 @@ class Semester:
 
     def months(self) -> list[dt.date]:
         """The first day of each of the six months."""
-        return [dt.date(self.tahun, self.mulai.month + i, 1) for i in range(6)]
+        return [dt.date(self.year, self.first_day.month + i, 1) for i in range(6)]
 
 
 def semesters_between(first_day: dt.date, today: dt.date) -> list[Semester]:

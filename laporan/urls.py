@@ -5,6 +5,6 @@ from . import views
 app_name = "laporan"
 
 urlpatterns = [
-    path("", views.daftar, name="daftar"),
-    path("<int:tahun>/<int:ke>/", views.unduh, name="unduh"),
+    path("", views.report_list, name="daftar"),
+    path("<int:year>/<int:half>/", views.report_download, name="unduh"),
 ]

@@ -30,29 +30,29 @@ def _semesters() -> list[Semester]:
 
 
 @permission_required("akun.unduh_laporan", raise_exception=True)
-def daftar(request: HttpRequest) -> HttpResponse:
+def report_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = [(s, today <= s.akhir) for s in _semesters()]
-    return render(request, "laporan/daftar.html", {"semesters": rows, "kepala_jejak": audit_head_line(),
+    rows = [(s, today <= s.last_day) for s in _semesters()]
+    return render(request, "laporan/daftar.html", {"semesters": rows, "chain_head": audit_head_line(),
                                                    "today": today})
 
 
 @permission_required("akun.unduh_laporan", raise_exception=True)
-def unduh(request: HttpRequest, tahun: int, ke: int) -> HttpResponse:
+def report_download(request: HttpRequest, year: int, half: int) -> HttpResponse:
     try:
-        semester = Semester(tahun, ke)
+        semester = Semester(year, half)
     except ValueError:
         raise Http404("Semester tidak dikenal.") from None
     if semester not in _semesters():
         raise Http404("Semester itu di luar masa perjanjian kerja sama.")
     now = timezone.now()
     figures = semester_figures(semester=semester, now=now)
-    pdf = report_pdf(figures=figures, dibuat_pada=now)
+    pdf = report_pdf(figures=figures, made_at=now)
     audit_report_published(user=signed_in_user(request), client_ip=client_ip(request),
-                           periode=semester.label + (" (sementara)" if figures.berjalan else ""),
-                           head=figures.kepala_jejak)
-    name = f"laporan-pemanfaatan-nik-{semester.tahun}-s{semester.ke}.pdf"
+                           periode=semester.label + (" (sementara)" if figures.running else ""),
+                           head=figures.chain_head)
+    filename = f"laporan-pemanfaatan-nik-{semester.year}-s{semester.half}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

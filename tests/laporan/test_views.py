@@ -27,7 +27,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def _download(client, semester: Semester):
-    return client.get(reverse("laporan:unduh", args=[semester.tahun, semester.ke]))
+    return client.get(reverse("laporan:unduh", args=[semester.year, semester.half]))
 
 
 @pytest.fixture
@@ -90,9 +90,9 @@ def test_the_list_offers_every_semester_since_the_agreement(kepala, db) -> None:
     assert "Semester I Tahun 2025" not in page  # before the agreement was signed
 
 
-@pytest.mark.parametrize(("tahun", "ke"), [(2025, 1), (2026, 3), (2099, 1)])
-def test_a_semester_outside_the_agreement_or_unknown_is_not_found(kepala, db, tahun: int, ke: int) -> None:
-    assert verified_client(kepala).get(f"/laporan/{tahun}/{ke}/").status_code == 404
+@pytest.mark.parametrize(("year", "half"), [(2025, 1), (2026, 3), (2099, 1)])
+def test_a_semester_outside_the_agreement_or_unknown_is_not_found(kepala, db, year: int, half: int) -> None:
+    assert verified_client(kepala).get(f"/laporan/{year}/{half}/").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["petugas", "admin_user"])

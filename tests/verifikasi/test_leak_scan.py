@@ -307,7 +307,7 @@ def test_the_semester_report_carries_no_dukcapil_value_and_no_full_nik(connected
     niks = [*NIK_FOUND, NIK_DECEASED, NIK_DUPLICATE, NIK_INACTIVE, NIK_NOT_FOUND]
     _page_lookups(verified_client(ready_petugas), ready_petugas, niks)
     current = Semester.containing(timezone.now().astimezone(JAKARTA).date())
-    response = verified_client(kepala).get(reverse("laporan:unduh", args=[current.tahun, current.ke]))
+    response = verified_client(kepala).get(reverse("laporan:unduh", args=[current.year, current.half]))
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
                           check=True).stdout.decode()
     assert "11 Data Ditemukan, Meninggal Dunia 1" in " ".join(text.split())  # the lookups were counted
