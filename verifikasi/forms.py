@@ -29,9 +29,15 @@ OVERRIDE_TOKEN = forms.CharField(required=False, max_length=64, widget=forms.Hid
 
 
 class OverridableForm(CounterForm):
-    """A form with `override_reason` and `override_token` (declared last by each subclass)."""
+    """A form with `override_reason` and `override_token` (declared last by each subclass).
 
-    def answered(self, *, override_token: str) -> None:
+    Rendered whole by Jinja2 (`{{ form }}`): the reason's box only after a refusal it may answer.
+    """
+
+    template_name = "verifikasi/counter_form.html"
+    offer_override = False
+
+    def answered(self, *, override_token: str, offer_override: bool) -> None:
         """After a submission: a written reason answers one refusal, so the next page starts
         without it, carrying the token of the refusal just given (if any)."""
         data = QueryDict(mutable=True)
@@ -39,6 +45,7 @@ class OverridableForm(CounterForm):
         data["override_reason"] = ""
         data["override_token"] = override_token
         self.data = data
+        self.offer_override = offer_override
 
 
 class LookupForm(OverridableForm):

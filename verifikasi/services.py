@@ -301,7 +301,7 @@ def lookup_submit(*, asker: Asker, data: Mapping[str, Any]) -> LookupPage:
     outcome = _lookup(asker, mode=mode, gate=gate, nik=form.cleaned_data["nik"], stated=stated,
                       override_reason=form.cleaned_data["override_reason"],
                       override_token=form.cleaned_data["override_token"])
-    form.answered(override_token=outcome.override_token)
+    form.answered(override_token=outcome.override_token, offer_override=outcome.overridable)
     elemen = outcome.result.elemen if outcome.result is not None else None
     rows = tuple(display_rows(stated=stated, elemen=elemen, matches=outcome.matches, check=outcome.check)
                  ) if elemen is not None else ()
@@ -317,7 +317,7 @@ def authorisation_submit(*, asker: Asker, data: Mapping[str, Any]) -> LookupPage
     outcome = _authorise(asker, mode=mode, gate=gate, nik=form.cleaned_data["nik"],
                          override_reason=form.cleaned_data["override_reason"],
                          override_token=form.cleaned_data["override_token"])
-    form.answered(override_token=outcome.override_token)
+    form.answered(override_token=outcome.override_token, offer_override=outcome.overridable)
     record_form = None
     if outcome.authorisation and outcome.check is not None:
         record_form = ManualForm(initial={"nik": outcome.check.nik, "authorisation": outcome.authorisation})
