@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "akun",
     "verifikasi",
     "layanan",
+    "balikan",
     "laporan",
     # balikan and kartu join when a later issue gives them code (an empty app is no app).
 ]

@@ -49,12 +49,62 @@ class DokumenSyarat(models.Model):
         return f"{self.get_jenis_display()}: {self.nama}{'' if self.wajib else ' (tidak wajib)'}"
 
 
+class Pemohon(models.Model):
+    """The applicant as written on the application and the documents handed over: Disnaker's own data.
+
+    Kept only after the applicant's consent (`Persetujuan`); never filled from a Dukcapil answer.
+    """
+
+    nik = models.CharField("NIK", max_length=16)
+    nik_hmac = models.CharField(max_length=64, db_index=True, editable=False)
+    nama_lengkap = models.CharField("nama lengkap", max_length=150)
+    tempat_lahir = models.CharField("tempat lahir", max_length=100, blank=True)
+    tanggal_lahir = models.DateField("tanggal lahir", null=True, blank=True)
+    jenis_kelamin = models.CharField("jenis kelamin", max_length=12, blank=True)
+    status_perkawinan = models.CharField("status perkawinan", max_length=16, blank=True)
+    agama = models.CharField(max_length=30, blank=True)
+    alamat = models.CharField(max_length=300, blank=True)
+    pendidikan = models.CharField("pendidikan terakhir", max_length=100, blank=True)
+    keterampilan = models.TextField(blank=True)
+    pengalaman = models.TextField("pengalaman kerja", blank=True)
+    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dicatat_pada = models.DateTimeField(auto_now_add=True)
+    diubah_pada = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "pemohon"
+        verbose_name_plural = "pemohon"
+        indexes = [models.Index(fields=["nama_lengkap"], name="pemohon_nama")]
+
+    def __str__(self) -> str:
+        return f"{self.nama_lengkap} ({self.nik[:4]}********{self.nik[12:]})"
+
+
+class Persetujuan(models.Model):
+    """The applicant's consent to keep their data (UU 27/2022): one record serves every source of it."""
+
+    pemohon = models.ForeignKey(Pemohon, on_delete=models.CASCADE, related_name="persetujuan")
+    teks = models.TextField("teks yang ditunjukkan kepada pemohon")
+    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dicatat_pada = models.DateTimeField(auto_now_add=True)
+    ditarik_pada = models.DateTimeField("ditarik pada", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "persetujuan pemohon"
+        verbose_name_plural = "persetujuan pemohon"
+        ordering = ["-dicatat_pada"]
+
+    def __str__(self) -> str:
+        return f"Persetujuan {self.pemohon} ({'ditarik' if self.ditarik_pada else 'berlaku'})"
+
+
 class Permohonan(models.Model):
     nomor = models.CharField(max_length=40, unique=True)
     jenis = models.CharField(max_length=12, choices=Jenis.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DIAJUKAN)
     identitas = models.CharField("identitas yang ditunjukkan", max_length=8, choices=Identitas.choices,
                                  default=Identitas.KTP_EL)
+    pemohon = models.ForeignKey(Pemohon, on_delete=models.PROTECT, null=True, blank=True, related_name="permohonan")
     dokumen = models.ManyToManyField(DokumenSyarat, blank=True, related_name="+",
                                      verbose_name="dokumen yang diserahkan")
     diubah_pada = models.DateTimeField(auto_now=True)
