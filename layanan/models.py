@@ -127,16 +127,24 @@ class Permohonan(models.Model):
     def applicant_claim(self, *, nik_hmac: str) -> Claim:
         """Bind this request to the applicant whose NIK hashes to `nik_hmac`, unless it has another.
 
-        Called by verifikasi inside the guard's lock. What this instance loaded is trusted only
-        when it already names an applicant (a binding never changes once committed).
+        Called by verifikasi inside the guard's lock; reads the binding as committed (a corrected
+        NIK may have replaced what this instance loaded).
         """
-        if self.nik_hmac:
-            return Claim.HELD if self.nik_hmac == nik_hmac else Claim.OTHER
-        if Permohonan.objects.filter(pk=self.pk, nik_hmac="").update(nik_hmac=nik_hmac):
+        if not self.nik_hmac and Permohonan.objects.filter(pk=self.pk, nik_hmac="").update(nik_hmac=nik_hmac):
             self.nik_hmac = nik_hmac
             return Claim.FRESH
         self.nik_hmac = Permohonan.objects.values_list("nik_hmac", flat=True).get(pk=self.pk)
+        if not self.nik_hmac:  # released since this instance was loaded
+            return self.applicant_claim(nik_hmac=nik_hmac)
         return Claim.HELD if self.nik_hmac == nik_hmac else Claim.OTHER
+
+    def applicant_replace(self, *, old: str, new: str) -> bool:
+        """A corrected NIK takes the request over from `old` (verifikasi allows it only after `old`
+        was not found or badly formatted, with the officer's reason audited)."""
+        replaced = bool(Permohonan.objects.filter(pk=self.pk, nik_hmac=old).update(nik_hmac=new))
+        if replaced:
+            self.nik_hmac = new
+        return replaced
 
     def applicant_release(self, *, nik_hmac: str) -> None:
         """Undo a fresh claim whose lookup was refused (same transaction, same lock)."""

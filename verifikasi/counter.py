@@ -45,9 +45,14 @@ class ServiceRequest(Protocol):
     @property
     def nomor(self) -> str: ...
 
+    @property
+    def nik_hmac(self) -> str: ...  # the applicant it belongs to, as read by the last claim
+
     def applicant_claim(self, *, nik_hmac: str) -> Claim: ...
 
     def applicant_release(self, *, nik_hmac: str) -> None: ...
+
+    def applicant_replace(self, *, old: str, new: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class LookupOutcome:
 
     refusals: tuple[str, ...] = ()
     overridable: bool = False  # refused by the enumeration guard only
+    correctable: bool = False  # refused as another applicant's NIK, the first one not found: a typo may be corrected
     override_token: str = ""  # binds a written override to this refusal
     authorisation: str = ""  # manual mode: step 1's grant, which step 2 records against
     check: NikCheck | None = None

@@ -6,6 +6,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
+from .counter import LookupOutcome
 from .elements import FIELDS, MARITAL_STATUS_CHOICES, SEX_CHOICES, Outcome, Stated
 
 NIK_ATTRS = {"autofocus": True, "inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
@@ -26,6 +27,11 @@ OVERRIDE_REASON = forms.CharField(
     required=False, widget=forms.Textarea(attrs={"rows": 2}),
 )
 OVERRIDE_TOKEN = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+# Offered when the request's first NIK was not found: the applicant's form had a typo.
+CORRECTION_REASON = forms.CharField(
+    label="Alasan koreksi NIK (mis. NIK pada formulir salah ketik; dicocokkan dengan KTP-el/IKD asli)",
+    required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+)
 
 
 class OverridableForm(CounterForm):
@@ -36,16 +42,19 @@ class OverridableForm(CounterForm):
 
     template_name = "verifikasi/counter_form.html"
     offer_override = False
+    offer_correction = False
 
-    def answered(self, *, override_token: str, offer_override: bool) -> None:
+    def answered(self, *, outcome: LookupOutcome) -> None:
         """After a submission: a written reason answers one refusal, so the next page starts
         without it, carrying the token of the refusal just given (if any)."""
         data = QueryDict(mutable=True)
         data.update(self.data)
         data["override_reason"] = ""
-        data["override_token"] = override_token
+        data["override_token"] = outcome.override_token
+        data["correction_reason"] = ""
         self.data = data
-        self.offer_override = offer_override
+        self.offer_override = outcome.overridable
+        self.offer_correction = outcome.correctable
 
 
 class LookupForm(OverridableForm):
@@ -71,6 +80,7 @@ class LookupForm(OverridableForm):
     prop_name = forms.CharField(label="Provinsi", max_length=100, required=False)
     override_reason = OVERRIDE_REASON
     override_token = OVERRIDE_TOKEN
+    correction_reason = CORRECTION_REASON
 
     def stated(self) -> Stated:
         data = self.cleaned_data
@@ -87,6 +97,7 @@ class ManualAuthoriseForm(OverridableForm):
     nik = forms.CharField(label="NIK pemohon", max_length=20, widget=forms.TextInput(attrs=NIK_ATTRS))
     override_reason = OVERRIDE_REASON
     override_token = OVERRIDE_TOKEN
+    correction_reason = CORRECTION_REASON
 
 
 class ManualForm(CounterForm):

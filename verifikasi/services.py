@@ -78,8 +78,22 @@ class _Granted:
     entry: AuditEntry  # the grant's audit row (KIRIM or IZIN), written before anything leaves
 
 
+CORRECTABLE = ("Permohonan ini sudah dipakai untuk NIK lain, yang hasilnya tidak ditemukan atau tidak sesuai "
+               "format Dukcapil. Bila NIK pada formulir pemohon salah ketik, tulis alasan koreksi lalu kirim lagi: "
+               "permohonan ini lalu menjadi milik NIK yang dikoreksi.")
+CORRECTABLE_OUTCOMES = frozenset({Outcome.NOT_FOUND.value, Outcome.BAD_FORMAT.value})
+
+
+def _correctable(asker: Asker, previous: str) -> str:
+    """The outcome label of the request's first NIK when it may be corrected (not found, bad format)."""
+    latest = (AuditEntry.objects.filter(permohonan_ref=asker.permohonan_ref, nik_hmac=previous,
+                                        jenis__in=(Kind.LOOKUP, Kind.MANUAL))
+              .order_by("-seq").values_list("outcome", flat=True).first())
+    return Outcome(latest).label if latest in CORRECTABLE_OUTCOMES else ""
+
+
 def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, override_reason: str,
-               override_token: str, expected_mode: Mode) -> LookupOutcome | _Granted:
+               override_token: str, expected_mode: Mode, correction_reason: str = "") -> LookupOutcome | _Granted:
     """Everything before a request may leave: the refusal, or the grant.
 
     The grant (applicant claim, guard trace, quota count and its audit row) commits as one
@@ -110,15 +124,27 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
         # Claim, check, count and record as one step, so parallel submissions cannot slip past
         # the guard, nor bind one service request to two applicants.
         enumeration_lock()
-        claim = asker.permohonan.applicant_claim(nik_hmac=nik_hmac(check.nik))
+        digest = nik_hmac(check.nik)
+        claim = asker.permohonan.applicant_claim(nik_hmac=digest)
+        correction, previous = "", asker.permohonan.nik_hmac
         if claim is Claim.OTHER:
-            entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=check.nik, alasan=OTHER_APPLICANT)
-            return LookupOutcome(refusals=(OTHER_APPLICANT,), check=check, audit=entry, quota=quota_state())
+            first_outcome = _correctable(asker, previous)
+            correction = correction_reason.strip()
+            if not first_outcome or len(correction) < MIN_OVERRIDE_REASON:
+                reason = CORRECTABLE if first_outcome else OTHER_APPLICANT
+                entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=check.nik, alasan=reason)
+                return LookupOutcome(refusals=(reason,), correctable=bool(first_outcome), check=check, audit=entry,
+                                     quota=quota_state())
+            asker.permohonan.applicant_replace(old=previous, new=digest)
+            _audit(asker, mode, kind=Kind.OVERRIDE, nik=check.nik,
+                   alasan=f"Koreksi NIK pemohon (NIK sebelumnya: {first_outcome}). Alasan petugas: {correction}")
         refused = _guard_or_quota(asker, mode=mode, check=check, override_reason=override_reason,
-                                  override_token=override_token)
+                                  override_token=override_token, correction=correction)
         if isinstance(refused, LookupOutcome):
             if claim is Claim.FRESH:  # a refused first NIK does not make the request its applicant's
-                asker.permohonan.applicant_release(nik_hmac=nik_hmac(check.nik))
+                asker.permohonan.applicant_release(nik_hmac=digest)
+            elif correction:  # nor does a refused correction take it over
+                asker.permohonan.applicant_replace(old=digest, new=previous)
             return refused
         enumeration_record(operator_id=asker.operator.pk, nik=check.nik)
         entry = _audit(asker, mode, kind=Kind.SENT if expected_mode == Mode.TERHUBUNG else Kind.AUTHORISATION,
@@ -127,11 +153,18 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
 
 
 def _guard_or_quota(asker: Asker, *, mode: Mode, check: NikCheck, override_reason: str,
-                    override_token: str) -> LookupOutcome | QuotaState:
+                    override_token: str, correction: str = "") -> LookupOutcome | QuotaState:
     """Inside the guard's lock: the enumeration guard (or an override answering its refusal),
-    then the quota's count. The refusal, or the quota after this request was counted."""
+    then the quota's count. The refusal, or the quota after this request was counted.
+
+    A NIK corrected with an audited reason (`correction`) passes the guard on that reason: a
+    typo one digit off is what the guard calls neighbouring. It holds for that one NIK only.
+    """
     decision = enumeration_check(operator_id=asker.operator.pk, nik=check.nik)
-    if not decision.allowed:
+    if not decision.allowed and correction:
+        _audit(asker, mode, kind=Kind.OVERRIDE, nik=check.nik,
+               alasan=f"Penolakan: {' '.join(decision.reasons)} Koreksi NIK: {correction}")
+    elif not decision.allowed:
         reason = override_reason.strip()
         scope = OverrideScope(asker.operator.pk, asker.permohonan_ref, check.nik, decision)
         # An override answers this refusal only: a reason left from an earlier one never carries over.
@@ -151,7 +184,7 @@ def _guard_or_quota(asker: Asker, *, mode: Mode, check: NikCheck, override_reaso
 
 def lookup_perform(
     *, asker: Asker, nik: str, stated: Stated, override_reason: str = "", override_token: str = "",
-    config: ClientConfig | None = None,
+    correction_reason: str = "", config: ClientConfig | None = None,
 ) -> LookupOutcome:
     """Look a NIK up at Dukcapil for the applicant of `asker.permohonan` (connected mode).
 
@@ -160,11 +193,12 @@ def lookup_perform(
     institution refusals (03, 04/10, 16, 17) stop every lookup until the admin clears it.
     """
     return _lookup(asker, mode=current_mode(), gate=dukcapil_gate(user=asker.operator), nik=nik, stated=stated,
-                   override_reason=override_reason, override_token=override_token, config=config)
+                   override_reason=override_reason, override_token=override_token,
+                   correction_reason=correction_reason, config=config)
 
 
 def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: Stated, override_reason: str,
-            override_token: str, config: ClientConfig | None = None) -> LookupOutcome:
+            override_token: str, correction_reason: str = "", config: ClientConfig | None = None) -> LookupOutcome:
     nik = nik.strip()
     try:
         config = config or ClientConfig.from_settings()
@@ -173,7 +207,8 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
         _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
         return LookupOutcome(refusals=(reason,))
     passed = _preflight(asker, mode=mode, gate=gate, nik=nik, override_reason=override_reason,
-                        override_token=override_token, expected_mode=Mode.TERHUBUNG)
+                        override_token=override_token, expected_mode=Mode.TERHUBUNG,
+                        correction_reason=correction_reason)
     if isinstance(passed, LookupOutcome):
         return passed
     check, spent = passed.check, passed.quota
@@ -207,7 +242,7 @@ def _authorisation(entry: AuditEntry) -> str:
 
 
 def lookup_authorise_manual(
-    *, asker: Asker, nik: str, override_reason: str = "", override_token: str = "",
+    *, asker: Asker, nik: str, override_reason: str = "", override_token: str = "", correction_reason: str = "",
 ) -> LookupOutcome:
     """Manual mode, step 1, before the officer opens Dukcapil's own web portal (before the PoC).
 
@@ -216,13 +251,14 @@ def lookup_authorise_manual(
     Returns the authorisation that step 2 records its result against.
     """
     return _authorise(asker, mode=current_mode(), gate=dukcapil_gate(user=asker.operator), nik=nik,
-                      override_reason=override_reason, override_token=override_token)
+                      override_reason=override_reason, override_token=override_token,
+                      correction_reason=correction_reason)
 
 
 def _authorise(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, override_reason: str,
-               override_token: str) -> LookupOutcome:
+               override_token: str, correction_reason: str = "") -> LookupOutcome:
     passed = _preflight(asker, mode=mode, gate=gate, nik=nik.strip(), override_reason=override_reason,
-                        override_token=override_token, expected_mode=Mode.MANUAL)
+                        override_token=override_token, expected_mode=Mode.MANUAL, correction_reason=correction_reason)
     if isinstance(passed, LookupOutcome):
         return passed
     return LookupOutcome(check=passed.check, audit=passed.entry, quota=passed.quota, gate=gate,
@@ -300,8 +336,9 @@ def lookup_submit(*, asker: Asker, data: Mapping[str, Any]) -> LookupPage:
     stated = form.stated()
     outcome = _lookup(asker, mode=mode, gate=gate, nik=form.cleaned_data["nik"], stated=stated,
                       override_reason=form.cleaned_data["override_reason"],
-                      override_token=form.cleaned_data["override_token"])
-    form.answered(override_token=outcome.override_token, offer_override=outcome.overridable)
+                      override_token=form.cleaned_data["override_token"],
+                      correction_reason=form.cleaned_data["correction_reason"])
+    form.answered(outcome=outcome)
     elemen = outcome.result.elemen if outcome.result is not None else None
     rows = tuple(display_rows(stated=stated, elemen=elemen, matches=outcome.matches, check=outcome.check)
                  ) if elemen is not None else ()
@@ -316,8 +353,9 @@ def authorisation_submit(*, asker: Asker, data: Mapping[str, Any]) -> LookupPage
         return _page(asker, mode=mode, gate=gate, form=_step_form(mode, form))
     outcome = _authorise(asker, mode=mode, gate=gate, nik=form.cleaned_data["nik"],
                          override_reason=form.cleaned_data["override_reason"],
-                         override_token=form.cleaned_data["override_token"])
-    form.answered(override_token=outcome.override_token, offer_override=outcome.overridable)
+                         override_token=form.cleaned_data["override_token"],
+                         correction_reason=form.cleaned_data["correction_reason"])
+    form.answered(outcome=outcome)
     record_form = None
     if outcome.authorisation and outcome.check is not None:
         record_form = ManualForm(initial={"nik": outcome.check.nik, "authorisation": outcome.authorisation})
