@@ -69,7 +69,10 @@ def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, t
     response = render(request, "layanan/periksa.html", {
         "permohonan": permohonan, "is_open": permohonan.status == Status.PEMERIKSAAN, "page": page,
         "mode": page.mode, "gate": page.gate, "quota": page.quota, "outcome": page.outcome,
-        "decision": decision, "transitions": transitions_from(permohonan.status), "checklist": checklist,
+        # Approval is offered only when the verification approves: the page offers what is allowed now.
+        "decision": decision, "checklist": checklist,
+        "transitions": [t for t in transitions_from(permohonan.status)
+                        if t.name != "setujui" or (decision is not None and decision.approved)],
         "langkah": permohonan.langkah.select_related("oleh") if history else None,
         "transition_error": transition_error, "typed_note": request.POST.get("catatan", "") if transition_error else "",
     }, status=status)

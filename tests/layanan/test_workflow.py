@@ -133,7 +133,8 @@ def test_a_deceased_record_blocks_issuance_with_the_guidelines_advice(connected,
     lookup_perform(asker=asker_for(ready_petugas, permohonan.nomor), nik=NIK_DECEASED, stated=Stated(nik=NIK_DECEASED))
     page = verified_client(ready_petugas).get(reverse("layanan:periksa", args=[permohonan.pk])).content.decode()
     assert "Dokumen tidak dapat diterbitkan" in page and "Dinas Dukcapil" in page
-    assert "Setujui permohonan" in page  # offered by the state; refused with the reason when pressed
+    assert "Setujui permohonan" not in page  # not offered while the verification does not approve
+    # and refused with the reason when forced
     response = verified_client(ready_petugas).post(reverse("layanan:transisi", args=[permohonan.pk]),
                                                    {"transisi": "setujui"})
     assert response.status_code == 400 and "belum dapat disetujui" in response.content.decode()
@@ -147,7 +148,7 @@ def test_the_page_walks_a_found_and_matching_lookup_to_issuance(connected, ready
     stated = {"nik": p.nik, "nama_lengkap": p.nama, "jenis_kelamin": p.jenis_kelamin,
               "tanggal_lahir": p.tanggal_lahir.strftime("%d-%m-%Y")}
     page = client.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), stated).content.decode()
-    assert "Sesuai: permohonan dapat disetujui" in page
+    assert "Sesuai: permohonan dapat disetujui" in page and "Setujui permohonan" in page
     for name in ("setujui", "terbitkan"):
         assert client.post(reverse("layanan:transisi", args=[permohonan.pk]), {"transisi": name}).status_code == 302
     assert Permohonan.objects.get(pk=permohonan.pk).status == Status.DITERBITKAN

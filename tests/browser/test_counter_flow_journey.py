@@ -1,0 +1,66 @@
+"""Lampiran II at the counter, in a browser: a lookup that does not match, sent back, corrected,
+checked again, matching, approved and issued."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from akun.models import User
+from dukcapil_sim import NIK_FOUND, person
+from layanan.models import Langkah, Permohonan, Status
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_lookup_journey import _open_request, gateway  # noqa: F401 - the gateway fixture
+from verifikasi.models import Mode, ModeAkses
+
+
+def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
+    page: Page, gateway: None, ready_petugas: User, totp_device: Callable[[User], TOTPDevice],  # noqa: F811
+    log_in: Callable[..., None],
+) -> None:
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    applicant = person(NIK_FOUND[0])
+    assert applicant is not None
+    log_in(ready_petugas, totp_device(ready_petugas))
+    _open_request(page)
+    expect(page.locator("#alur")).to_contain_text("Status: Pemeriksaan dokumen dan NIK")
+
+    page.get_by_label("NIK pemohon").fill(applicant.nik)
+    page.get_by_label("Nama lengkap").fill("NAMA YANG LAIN SAMA SEKALI")
+    page.get_by_role("button", name="Periksa ke Dukcapil").click()
+    expect(page.locator("#keputusan")).to_contain_text("Tidak Sesuai: Nama Lengkap")
+    expect(page.get_by_role("button", name="Setujui permohonan")).to_have_count(0)
+    page.get_by_role("button", name="Kembalikan untuk perbaikan").click()  # without a note: refused, said why
+    expect(page.get_by_role("alert")).to_contain_text("Tulis catatan")
+    page.get_by_label("Catatan (wajib untuk mengembalikan: dokumen mana dan mengapa)").fill(
+        "Nama pada formulir berbeda dengan KTP-el; perbaiki formulir pendaftaran")
+    page.get_by_role("button", name="Kembalikan untuk perbaikan").click()
+    expect(page.locator("#alur")).to_contain_text("Status: Dikembalikan untuk perbaikan")
+
+    page.get_by_label("Catatan (wajib untuk mengembalikan: dokumen mana dan mengapa)").fill(
+        "Pemohon membawa formulir yang sudah diperbaiki")
+    page.get_by_role("button", name="Perbaikan diterima: periksa kembali").click()
+    page.get_by_label("NIK pemohon").fill(applicant.nik)
+    page.get_by_label("Nama lengkap").fill(applicant.nama)
+    page.get_by_label("Jenis kelamin").select_option(applicant.jenis_kelamin)
+    page.get_by_label("Tanggal lahir (mis. 15-05-1985)").fill(applicant.tanggal_lahir.strftime("%d-%m-%Y"))
+    page.get_by_role("button", name="Periksa ke Dukcapil").click()
+    # The same NIK again within the guard's window: the officer answers the refusal with a reason.
+    expect(page.locator("#hasil")).to_contain_text("NIK yang sama sudah diperiksa")
+    page.get_by_label("Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)").fill(
+        "Pemeriksaan ulang setelah pemohon memperbaiki formulir")
+    page.get_by_role("button", name="Periksa ke Dukcapil").click()
+    expect(page.locator("#keputusan")).to_contain_text("Sesuai: permohonan dapat disetujui")
+    page.screenshot(path=str(ARTIFACTS / "alur-siap-disetujui.png"), full_page=True)
+    page.get_by_role("button", name="Setujui permohonan").click()
+    page.get_by_role("button", name="Terbitkan dokumen").click()
+    expect(page.locator("#alur")).to_contain_text("Dokumen diterbitkan")
+    page.get_by_text("Riwayat permohonan").click()
+    page.screenshot(path=str(ARTIFACTS / "alur-diterbitkan.png"), full_page=True)
+
+    permohonan = Permohonan.objects.get()
+    assert permohonan.status == Status.DITERBITKAN
+    assert list(Langkah.objects.filter(permohonan=permohonan).values_list("transisi", flat=True)) == [
+        "diajukan", "dokumen_lengkap", "kembalikan", "perbaikan_diterima", "setujui", "terbitkan"]
