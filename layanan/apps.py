@@ -5,3 +5,13 @@ class LayananConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "layanan"
     verbose_name = "Layanan loket"
+
+    def ready(self) -> None:
+        from akun.roles import ADMIN, extra_role_permissions
+
+        # The admin keeps the training catalogue and sees what the counter recorded.
+        extra_role_permissions(ADMIN, [
+            "layanan.view_jenispelatihan", "layanan.add_jenispelatihan", "layanan.change_jenispelatihan",
+            "layanan.view_angkatanpelatihan", "layanan.add_angkatanpelatihan", "layanan.change_angkatanpelatihan",
+            "layanan.view_pesertapelatihan", "layanan.view_penempatan",
+        ])
