@@ -8,12 +8,13 @@ from django import forms
 
 from .models import AngkatanPelatihan
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 
 
 def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(label=label, input_formats=DATE_FORMATS,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    """Typed as the counter types dates (16-09-2026): the keyboard is enough."""
+    return forms.DateField(label=f"{label} (mis. 16-09-2026)", input_formats=DATE_FORMATS,
+                           widget=forms.DateInput(attrs={"placeholder": "hh-bb-tttt"}, format="%d-%m-%Y"),
                            error_messages={"invalid": "Tanggal tidak dikenali (contoh: 16-09-2026).",
                                            "required": "Isi tanggalnya."})
 
