@@ -28,7 +28,8 @@ def test_it_records_a_placement_in_indonesia_with_its_balikan_row(petugas) -> No
     assert placement.permohonan == ak1 and placement.negara == "Indonesia" and not placement.luar_negeri
     row = Balikan.objects.get()
     assert (row.peristiwa, row.nik, row.permohonan_ref) == (Peristiwa.PENEMPATAN, NIK, ak1.nomor)
-    assert row.param == {"PENEMPATAN_KERJA": "Operator produksi di PT Bulu Mata Indah, Purbalingga, mulai 1 Oktober 2026"}
+    assert row.param == {"PENEMPATAN_KERJA": "Operator produksi di PT Bulu Mata Indah, Purbalingga, "
+                                             "mulai 1 Oktober 2026"}
 
 
 def test_it_records_a_placement_abroad_with_its_country(petugas) -> None:
