@@ -167,7 +167,9 @@ def tutup(request: HttpRequest, pk: int) -> HttpResponse:
 def _training_context(permohonan: Permohonan, *, register: RegistrationForm | None = None,
                       certificate: CertificateForm | None = None, error: str = "") -> dict[str, object]:
     """What `_pelatihan.html` shows: the batch registration and the certificate of a training request."""
-    peserta = PesertaPelatihan.objects.select_related("angkatan__jenis").filter(permohonan=permohonan).first()
+    peserta = None
+    if permohonan.jenis == Jenis.PELATIHAN:  # an AK/1 request's page spends no query on this
+        peserta = PesertaPelatihan.objects.select_related("angkatan__jenis").filter(permohonan=permohonan).first()
     initial = {"angkatan": peserta.angkatan_id} if peserta else None
     return {
         "peserta": peserta, "error": error,
