@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from balikan.models import Balikan, Peristiwa
 from layanan.models import Jenis, Permohonan, Status
 from layanan.services import TransitionRefused, permohonan_open, permohonan_transition
+from tests.conftest import verified_client
 from tests.layanan.training_support import NIK, answered, applicant
 from verifikasi.elements import FIELDS
 
@@ -69,3 +71,13 @@ def test_it_refuses_an_over_long_closing_note_and_keeps_the_request_open(petugas
     with pytest.raises(TransitionRefused, match="terlalu panjang"):
         _close(permohonan, petugas, "x" * 300)
     assert Permohonan.objects.get(pk=permohonan.pk).status == Status.PEMERIKSAAN and not Balikan.objects.exists()
+
+
+def test_the_page_explains_a_refused_close_and_keeps_the_note(petugas) -> None:
+    permohonan = permohonan_open(operator=petugas, jenis=Jenis.AK1)
+    answered(permohonan, petugas, "01", ALL_SESUAI)
+    response = verified_client(petugas).post(reverse("layanan:transisi", args=[permohonan.pk]),
+                                             {"transisi": "tutup", "catatan": "Pemohon pindah ke luar kota"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Catat data pemohon (dengan NIK dari dokumennya) terlebih dahulu" in page
+    assert "Pemohon pindah ke luar kota</textarea>" in page
