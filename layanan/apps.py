@@ -5,3 +5,16 @@ class LayananConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "layanan"
     verbose_name = "Layanan loket"
+
+    def ready(self) -> None:
+        from akun.roles import ADMIN, extra_role_permissions
+
+        # The admin keeps the checklist, the approval rules and the training catalogue, and sees what the
+        # counter recorded.
+        extra_role_permissions(ADMIN, [
+            "layanan.view_jenispelatihan", "layanan.add_jenispelatihan", "layanan.change_jenispelatihan",
+            "layanan.view_angkatanpelatihan", "layanan.add_angkatanpelatihan", "layanan.change_angkatanpelatihan",
+            "layanan.view_pesertapelatihan", "layanan.view_penempatan",
+            "layanan.view_dokumensyarat", "layanan.add_dokumensyarat", "layanan.change_dokumensyarat",
+            "layanan.view_aturanpersetujuan", "layanan.add_aturanpersetujuan", "layanan.change_aturanpersetujuan",
+        ])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 
 from verifikasi.services import Claim
@@ -189,6 +192,111 @@ class AturanPersetujuan(models.Model):
     def __str__(self) -> str:
         return "Elemen yang wajib Sesuai sebelum persetujuan"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(APPROVAL_RULES_CACHE_KEY)  # every process reads the change on its next decision
+
     def extra_required(self) -> tuple[str, ...]:
         fields = ("tempat_lahir", "status_perkawinan", "jenis_pekerjaan", "alamat")
         return tuple(f for f in fields if getattr(self, f"wajib_{f}"))
+
+
+APPROVAL_RULES_CACHE_KEY = "layanan:aturan-persetujuan"
+
+
+def approval_extra_required() -> tuple[str, ...]:
+    """The admin's extra required elements, read through the cache: the decision runs on every
+    lookup's page and the rules change seldom (a save clears the entry; at most 5 minutes stale
+    where the cache is per process)."""
+    cached = cache.get(APPROVAL_RULES_CACHE_KEY)
+    if cached is None:
+        rules = AturanPersetujuan.objects.first()
+        cached = list(rules.extra_required()) if rules else []
+        cache.set(APPROVAL_RULES_CACHE_KEY, cached, 300)
+    return tuple(cached)
+
+
+class JenisPelatihan(models.Model):
+    """A kind of job training the office runs (the admin keeps the catalogue)."""
+
+    nama = models.CharField(max_length=150, unique=True)
+    deskripsi = models.TextField(blank=True)
+    aktif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "jenis pelatihan"
+        verbose_name_plural = "jenis pelatihan"
+        ordering = ["nama"]
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class AngkatanPelatihan(models.Model):
+    """One batch of a training: its dates, place and the seats it has (`kuota`)."""
+
+    jenis = models.ForeignKey(JenisPelatihan, on_delete=models.PROTECT, related_name="angkatan",
+                              verbose_name="jenis pelatihan")
+    nama = models.CharField("nama/nomor angkatan", max_length=100)
+    tanggal_mulai = models.DateField("tanggal mulai")
+    tanggal_selesai = models.DateField("tanggal selesai")
+    tempat = models.CharField(max_length=200)
+    kuota = models.PositiveIntegerField("kuota peserta")
+    aktif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "angkatan pelatihan"
+        verbose_name_plural = "angkatan pelatihan"
+        ordering = ["-tanggal_mulai", "pk"]
+        constraints = [models.UniqueConstraint(fields=["jenis", "nama"], name="angkatan_pelatihan_unik")]
+
+    def __str__(self) -> str:
+        return f"{self.jenis.nama}, angkatan {self.nama}"
+
+
+class PesertaPelatihan(models.Model):
+    """A training request's registration in a batch; the certificate is recorded on completion."""
+
+    permohonan = models.OneToOneField(Permohonan, on_delete=models.PROTECT, related_name="peserta_pelatihan")
+    angkatan = models.ForeignKey(AngkatanPelatihan, on_delete=models.PROTECT, related_name="peserta")
+    didaftarkan_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    didaftarkan_pada = models.DateTimeField("didaftarkan pada", auto_now_add=True)
+    nomor_sertifikat = models.CharField("nomor sertifikat", max_length=100, blank=True)
+    tanggal_sertifikat = models.DateField("tanggal sertifikat", null=True, blank=True)
+    selesai_pada = models.DateTimeField("sertifikat dicatat pada", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "peserta pelatihan"
+        verbose_name_plural = "peserta pelatihan"
+        ordering = ["didaftarkan_pada", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.permohonan.nomor} di {self.angkatan}"
+
+
+class Penempatan(models.Model):
+    """A registered job seeker's placement (penempatan kerja), in Indonesia or abroad."""
+
+    pemohon = models.ForeignKey(Pemohon, on_delete=models.PROTECT, related_name="penempatan")
+    permohonan = models.ForeignKey(Permohonan, on_delete=models.PROTECT, related_name="penempatan",
+                                   verbose_name="permohonan AK/1")
+    pemberi_kerja = models.CharField("pemberi kerja", max_length=200)
+    jabatan = models.CharField(max_length=150)
+    luar_negeri = models.BooleanField("di luar negeri", default=False)
+    negara = models.CharField(max_length=100, default="Indonesia")
+    kota = models.CharField("kota/kabupaten", max_length=100)
+    tanggal_mulai = models.DateField("mulai bekerja")
+    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dicatat_pada = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "penempatan kerja"
+        verbose_name_plural = "penempatan kerja"
+        ordering = ["-dicatat_pada", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.jabatan} di {self.pemberi_kerja} ({self.pemohon.nama_lengkap})"
+
+    @property
+    def place(self) -> str:
+        return f"{self.kota}, {self.negara}" if self.luar_negeri else self.kota

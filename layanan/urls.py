@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/periksa/catat/", views.catat_hasil, name="catat_hasil"),
     path("<int:pk>/transisi/", views.transisi, name="transisi"),
     path("<int:pk>/tutup/", views.tutup, name="tutup"),
+    path("<int:pk>/pelatihan/", views.pelatihan_daftar, name="pelatihan_daftar"),
+    path("<int:pk>/sertifikat/", views.sertifikat, name="sertifikat"),
+    path("<int:pk>/penempatan/", views.penempatan, name="penempatan"),
 ]

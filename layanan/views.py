@@ -12,14 +12,26 @@ from typing import Any
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from akun.http import client_ip, signed_in_user
 from verifikasi.selectors import counter_page
 from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_submit, manual_result_submit
 
-from .models import DokumenSyarat, Jenis, Permohonan, Status
-from .services import TransitionRefused, approval_decision, permohonan_close, permohonan_open, permohonan_transition
+from .forms import CertificateForm, PlacementForm, RegistrationForm
+from .models import DokumenSyarat, Jenis, Permohonan, PesertaPelatihan, Status
+from .services import (
+    RecordRefused,
+    TransitionRefused,
+    approval_decision,
+    certificate_record,
+    participant_register,
+    permohonan_close,
+    permohonan_open,
+    permohonan_transition,
+    placement_record,
+)
 from .workflow import OPEN_STATES, transitions_from
 
 
@@ -75,6 +87,7 @@ def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, t
                         if t.name != "setujui" or (decision is not None and decision.approved)],
         "langkah": permohonan.langkah.select_related("oleh") if history else None,
         "transition_error": transition_error, "typed_note": request.POST.get("catatan", "") if transition_error else "",
+        "pelatihan": _training_context(permohonan),
     }, status=status)
     response["Cache-Control"] = "no-store"  # the answer is shown once and kept nowhere
     return response
@@ -152,3 +165,81 @@ def tutup(request: HttpRequest, pk: int) -> HttpResponse:
         page = counter_page(asker=_asker(request, permohonan))
         return _render(request, permohonan, page, transition_error=refused.message, status=400)
     return redirect("layanan:daftar")
+
+
+def _training_context(permohonan: Permohonan, *, register: RegistrationForm | None = None,
+                      certificate: CertificateForm | None = None, error: str = "") -> dict[str, object]:
+    """What `_pelatihan.html` shows: the batch registration and the certificate of a training request."""
+    peserta = None
+    if permohonan.jenis == Jenis.PELATIHAN:  # an AK/1 request's page spends no query on this
+        peserta = PesertaPelatihan.objects.select_related("angkatan__jenis").filter(permohonan=permohonan).first()
+    initial = {"angkatan": peserta.angkatan_id} if peserta else None
+    return {
+        "peserta": peserta, "error": error,
+        "can_register": permohonan.status in (Status.DIAJUKAN, Status.PEMERIKSAAN, Status.DIKEMBALIKAN),
+        "can_certify": (peserta is not None and not peserta.nomor_sertifikat
+                        and permohonan.status in (Status.DITERBITKAN, Status.SELESAI)),
+        "register_form": register or RegistrationForm(initial=initial),
+        "certificate_form": certificate or CertificateForm(),
+        "can_place": permohonan.jenis == Jenis.AK1 and permohonan.status in (Status.DITERBITKAN, Status.SELESAI),
+    }
+
+
+def _training_refused(request: HttpRequest, permohonan: Permohonan, **context: Any) -> HttpResponse:
+    """A refused registration or certificate: its own page, with what was typed and why."""
+    return render(request, "layanan/pelatihan.html", {
+        "permohonan": permohonan, "pelatihan": _training_context(permohonan, **context)}, status=400)
+
+
+@require_POST
+@permission_required("akun.akses_loket", raise_exception=True)
+def pelatihan_daftar(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register the training request in a batch (seats counted under the batch's lock)."""
+    permohonan = _get_permohonan_for_user(request, pk)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        return _training_refused(request, permohonan, register=form)
+    try:
+        participant_register(permohonan=permohonan, angkatan=form.cleaned_data["angkatan"],
+                             operator=signed_in_user(request))
+    except RecordRefused as refused:
+        return _training_refused(request, permohonan, register=form, error=refused.message)
+    return redirect(reverse("layanan:periksa", args=[permohonan.pk]) + "#pelatihan")
+
+
+@require_POST
+@permission_required("akun.akses_loket", raise_exception=True)
+def sertifikat(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the participant's certificate on completion (its return data in the same transaction)."""
+    permohonan = _get_permohonan_for_user(request, pk)
+    form = CertificateForm(request.POST)
+    if not form.is_valid():
+        return _training_refused(request, permohonan, certificate=form)
+    try:
+        certificate_record(permohonan=permohonan, nomor=form.cleaned_data["nomor_sertifikat"],
+                           tanggal=form.cleaned_data["tanggal_sertifikat"], operator=signed_in_user(request))
+    except RecordRefused as refused:
+        return _training_refused(request, permohonan, certificate=form, error=refused.message)
+    return redirect(reverse("layanan:periksa", args=[permohonan.pk]) + "#pelatihan")
+
+
+@permission_required("akun.akses_loket", raise_exception=True)
+def penempatan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a placement of the applicant of an issued AK/1 request (its return data in the same transaction)."""
+    permohonan = _get_permohonan_for_user(request, pk)
+    pemohon = permohonan.pemohon
+    form = PlacementForm(request.POST if request.method == "POST" else None)
+    error, status = "", 200
+    if request.method == "POST" and pemohon is not None and form.is_valid():
+        try:
+            placement_record(pemohon=pemohon, operator=signed_in_user(request), **form.cleaned_data)
+        except RecordRefused as refused:
+            error = refused.message
+        else:
+            return redirect("layanan:penempatan", pk=permohonan.pk)
+    if request.method == "POST":
+        status = 400
+    return render(request, "layanan/penempatan.html", {
+        "permohonan": permohonan, "pemohon": pemohon, "form": form, "error": error,
+        "placements": pemohon.penempatan.all() if pemohon is not None else [],
+    }, status=status)

@@ -120,6 +120,16 @@ def head_with_sptjm(*, kepala: User, verified: bool = True) -> Sptjm:
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared() -> None:
+    """What a test cached (the approval rules) never outlives its rolled-back rows."""
+    from django.core.cache import cache
+
+    from layanan.models import APPROVAL_RULES_CACHE_KEY
+
+    cache.delete(APPROVAL_RULES_CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings: object, tmp_path: object) -> None:
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path) + "/private"  # type: ignore[attr-defined]
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.

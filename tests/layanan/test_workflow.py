@@ -164,3 +164,21 @@ def test_a_not_found_answer_offers_sending_back_with_its_note(connected, ready_p
     done = client.post(reverse("layanan:transisi", args=[permohonan.pk]),
                        {"transisi": "kembalikan", "catatan": "NIK pada formulir salah ketik; bawa KTP-el asli"})
     assert done.status_code == 302 and Permohonan.objects.get(pk=permohonan.pk).status == Status.DIKEMBALIKAN
+
+
+def test_the_admin_keeps_the_checklist_and_the_approval_rules(admin_user) -> None:
+    client = verified_client(admin_user)
+    for name in ("dokumensyarat", "aturanpersetujuan"):
+        assert client.get(reverse(f"admin:layanan_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:layanan_aturanpersetujuan_add")).status_code == 200
+
+
+def test_a_change_of_the_rules_counts_from_the_next_decision(petugas) -> None:
+    from layanan.models import approval_extra_required
+
+    assert approval_extra_required() == ()  # read once, cached
+    rules = AturanPersetujuan.objects.create(wajib_alamat=True)
+    assert approval_extra_required() == ("alamat",)  # the save cleared the cached rules
+    rules.wajib_alamat = False
+    rules.save()
+    assert approval_extra_required() == ()
