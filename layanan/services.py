@@ -10,6 +10,7 @@ from django.utils import timezone
 from akun.models import User
 from verifikasi.selectors import REQUIRED_ELEMENTS, VerificationDecision, answer_decision, verification_decision
 
+from .ak1 import IssueRefused, ak1_issue
 from .models import AturanPersetujuan, DokumenSyarat, Identitas, Jenis, Langkah, Permohonan, Status
 from .workflow import TRANSITIONS, Transition
 
@@ -71,8 +72,11 @@ def approval_decision(permohonan: Permohonan, *, answer: tuple[str, dict[str, bo
 
 
 def permohonan_transition(*, permohonan: Permohonan, name: str, operator: User, note: str = "",
-                          dokumen: Iterable[DokumenSyarat] | None = None) -> Permohonan:
+                          dokumen: Iterable[DokumenSyarat] | None = None, ak1_number: str = "") -> Permohonan:
     """Move the request along the transition `name`, recording who, when and the note.
+
+    `terbitkan` on an AK/1 request issues the card in the same transaction (`layanan.ak1.ak1_issue`;
+    `ak1_number` is the number SIAPkerja gave, when AK1_SOURCE=siapkerja).
 
     Raises TransitionRefused (nothing changes) when the transition is unknown, not allowed
     from the request's state, lacks its note, or its facts say no (documents missing,
@@ -97,6 +101,11 @@ def permohonan_transition(*, permohonan: Permohonan, name: str, operator: User, 
             decision = approval_decision(locked)
             if not decision.approved:
                 raise TransitionRefused(" ".join(("Permohonan belum dapat disetujui.", *decision.reasons)))
+        if name == "terbitkan" and locked.jenis == Jenis.AK1:
+            try:
+                ak1_issue(permohonan=locked, operator=operator, siapkerja_number=ak1_number)
+            except IssueRefused as refused:
+                raise TransitionRefused(refused.message) from refused
         _move(locked, transition, operator=operator, note=note)
     permohonan.refresh_from_db()
     return permohonan
