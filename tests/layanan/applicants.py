@@ -32,3 +32,23 @@ def form_post(nik: str = NIK, *, setuju: bool = True, **fields: object) -> dict[
     if setuju:
         posted["pemohon-setuju"] = "on"
     return posted
+
+
+def approved_ak1(operator: User, nik: str = NIK, *, applicant: bool = True) -> Permohonan:
+    """An AK/1 request whose lookup found and matched the applicant, approved, ready to issue."""
+    from layanan.models import Jenis
+    from layanan.services import permohonan_open, permohonan_transition
+    from verifikasi.audit import audit_append
+    from verifikasi.elements import FIELDS
+    from verifikasi.keyed import nik_hmac
+    from verifikasi.models import Kind, Mode
+
+    permohonan = permohonan_open(operator=operator, jenis=Jenis.AK1)
+    Permohonan.objects.filter(pk=permohonan.pk).update(nik_hmac=nik_hmac(nik))
+    permohonan.refresh_from_db()
+    audit_append(operator_id=operator.pk, operator_username=operator.username, client_ip=None,
+                 permohonan_ref=permohonan.nomor, kind=Kind.LOOKUP, mode=Mode.TERHUBUNG, outcome="01",
+                 nik=nik, kecocokan={key: True for key, _ in FIELDS})
+    if applicant:
+        applicant_with_consent(permohonan, operator, nik)
+    return permohonan_transition(permohonan=permohonan, name="setujui", operator=operator)
