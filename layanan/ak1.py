@@ -184,7 +184,7 @@ def lapor_diri_record(*, kartu: KartuAk1, operator: User, on: dt.date | None = N
 # --- the QR check page ----------------------------------------------------------------------
 
 def _signer() -> signing.Signer:
-    return signing.Signer(salt="layanan.ak1.cek", sep=".")
+    return signing.Signer(key=settings.AK1_CHECK_KEY or None, salt="layanan.ak1.cek", sep=".")
 
 
 def check_token(kartu: KartuAk1) -> str:

@@ -20,14 +20,15 @@ from .pemohon import ApplicantRefused, consent_withdraw, pemohon_record
 LOKET = "akun.akses_loket"
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required(LOKET, raise_exception=True)
 def pemohon_simpan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the applicant's data with their consent, or correct it. Nothing is kept without consent."""
-    permohonan = get_object_or_404(Permohonan, pk=pk)
-    form = PemohonForm(request.POST, instance=None)
+    """The applicant's data with their consent, or its correction, on a page of its own (the counter page
+    holds the lookup form, with fields of the same names). Nothing is kept without consent."""
+    permohonan = get_object_or_404(Permohonan.objects.select_related("pemohon"), pk=pk)
+    form = PemohonForm(request.POST if request.method == "POST" else None, instance=permohonan.pemohon)
     error = ""
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             pemohon_record(permohonan=permohonan, operator=signed_in_user(request), data=form.cleaned_data,
                            consent_given=bool(form.cleaned_data.get("setuju")))
@@ -37,7 +38,8 @@ def pemohon_simpan(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Data pemohon disimpan.")
             return redirect("layanan:periksa", pk=permohonan.pk)
     response = render(request, "layanan/pemohon_form.html",
-                      {"permohonan": permohonan, "pemohon_form": form, "pemohon_error": error}, status=400)
+                      {"permohonan": permohonan, "pemohon_form": form, "pemohon_error": error},
+                      status=400 if request.method == "POST" else 200)
     response["Cache-Control"] = "no-store"
     return response
 

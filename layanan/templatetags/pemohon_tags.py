@@ -8,7 +8,6 @@ from django import template
 from django.conf import settings
 
 from ..ak1 import validity
-from ..forms import PemohonForm
 from ..models import Jenis, KartuAk1, Status
 from ..pemohon import CONSENT_TEXT, consent_active
 
@@ -19,7 +18,7 @@ register = template.Library()
 def pemohon_section(context: template.Context) -> dict[str, Any]:
     permohonan = context["permohonan"]
     pemohon = permohonan.pemohon
-    form = context.get("pemohon_form") or PemohonForm(instance=pemohon)
+    form = context.get("pemohon_form")  # only on the applicant's own page: the counter page links to it
     issued = permohonan.jenis == Jenis.AK1 and permohonan.status in (Status.DITERBITKAN, Status.SELESAI)
     kartu = KartuAk1.objects.filter(permohonan=permohonan).first() if issued else None  # no query before
     return {

@@ -181,3 +181,28 @@ def test_it_records_a_report_in_from_the_page(issued, petugas) -> None:
     assert "Lapor diri" in client.get(reverse("layanan:lapor_diri")).content.decode()
     response = client.post(reverse("layanan:lapor_diri"), {"nomor": issued.nomor, "catatan": "masih mencari kerja"})
     assert response.status_code == 302 and issued.lapor_diri.get().ke == 1
+
+
+def test_it_signs_tokens_with_the_check_key_so_the_public_host_needs_no_secret_key(issued, settings) -> None:
+    settings.AK1_CHECK_KEY = "kunci-cek-ak1-khusus"
+    token = check_token(issued)
+    settings.SECRET_KEY = "another-secret-key-of-the-public-host-0123456789-abcdefghij"
+    assert "Kartu AK/1 ini berlaku" in Client().get(reverse("ak1_cek", args=[token])).content.decode()
+    settings.AK1_CHECK_KEY = "kunci-lain"
+    assert Client().get(reverse("ak1_cek", args=[token])).status_code == 404
+
+
+def test_it_serves_only_the_check_page_from_the_public_url_configuration(issued, settings) -> None:
+    settings.ROOT_URLCONF = "disnaker_portal.urls_cek"
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "akun.middleware.RequireSecondFactorMiddleware"]
+    client = Client()
+    assert client.get(f"/ak1/cek/{check_token(issued)}/").status_code == 200
+    assert client.get("/layanan/lapor-diri/").status_code == 404 and client.get("/kelola/").status_code == 404
+
+
+def test_it_lets_only_the_check_page_through_without_login(issued) -> None:
+    client = Client()
+    assert client.get(reverse("ak1_cek", args=[check_token(issued)])).status_code == 200
+    for path in (reverse("layanan:lapor_diri"), reverse("layanan:kartu_pdf", args=[issued.permohonan_id]), "/ak1/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("akun:login")), path

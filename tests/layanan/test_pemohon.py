@@ -32,6 +32,15 @@ def test_it_keeps_nothing_without_consent(petugas) -> None:
     assert Permohonan.objects.get(pk=permohonan.pk).pemohon is None
 
 
+def test_it_shows_the_consent_text_before_the_form_and_links_it_from_the_counter_page(petugas) -> None:
+    permohonan = permohonan_open(operator=petugas, jenis=Jenis.AK1)
+    client = verified_client(petugas)
+    counter = client.get(reverse("layanan:periksa", args=[permohonan.pk])).content.decode()
+    assert reverse("layanan:pemohon_simpan", args=[permohonan.pk]) in counter
+    page = client.get(reverse("layanan:pemohon_simpan", args=[permohonan.pk])).content.decode()
+    assert page.index(CONSENT_TEXT[:60]) < page.index('name="pemohon-nik"') and 'name="pemohon-setuju"' in page
+
+
 def test_it_refuses_the_form_without_the_consent_box_ticked_and_keeps_what_was_typed(petugas) -> None:
     permohonan = permohonan_open(operator=petugas, jenis=Jenis.AK1)
     response = verified_client(petugas).post(reverse("layanan:pemohon_simpan", args=[permohonan.pk]),
