@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PREFIXES = ("/healthz", "/static/")
+OPEN_PREFIXES = ("/healthz", "/static/", "/ak1/cek/")  # the AK/1 QR check page: validity only, no personal data
 
 
 class RequireSecondFactorMiddleware:

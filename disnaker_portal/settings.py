@@ -8,7 +8,7 @@ refuses every missing secret, one clear line each (see `.env.example`).
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -89,6 +89,30 @@ ENUM_GUARD_MIN_INTERVAL_SECONDS = env.int("ENUM_GUARD_MIN_INTERVAL_SECONDS", def
 ENUM_GUARD_REPEAT_MINUTES = env.int("ENUM_GUARD_REPEAT_MINUTES", default=10)
 ENUM_GUARD_NEAR_DAYS = env.int("ENUM_GUARD_NEAR_DAYS", default=7)
 
+# --- Counter work: applicant data and the AK/1 card (layanan) -----------------------
+AK1_VALIDITY_DAYS = 730  # two years (Permenaker 39/2016): no applicant record may go before its card
+# Applicant records (UU 27/2022) last used longer ago than this are removed or anonymised by pemohon_retensi.
+APPLICANT_RETENTION_DAYS = env.int("APPLICANT_RETENTION_DAYS", default=1825)
+if APPLICANT_RETENTION_DAYS < AK1_VALIDITY_DAYS:
+    raise ImproperlyConfigured(f"APPLICANT_RETENTION_DAYS tidak boleh kurang dari masa berlaku kartu AK/1 "
+                               f"({AK1_VALIDITY_DAYS} hari).")
+# "portal": the number is minted here from AK1_NUMBER_FORMAT; "siapkerja": the officer types SIAPkerja's number.
+AK1_SOURCE = env.str("AK1_SOURCE", default="portal")
+if AK1_SOURCE not in ("portal", "siapkerja"):
+    raise ImproperlyConfigured("AK1_SOURCE harus 'portal' atau 'siapkerja'.")
+AK1_NUMBER_FORMAT = env.str("AK1_NUMBER_FORMAT", default="") or "3303-{tanggal:%Y%m%d}-{urut:05d}"  # empty: default
+try:
+    AK1_NUMBER_FORMAT.format(urut=1, tanggal=date(2026, 1, 1))
+except (KeyError, IndexError, ValueError) as _exc:
+    raise ImproperlyConfigured(
+        f"AK1_NUMBER_FORMAT tidak dapat dipakai ({_exc}); isian yang dikenal: {{urut}}, {{tanggal}}.") from None
+if "{urut" not in AK1_NUMBER_FORMAT:
+    raise ImproperlyConfigured("AK1_NUMBER_FORMAT wajib memuat {urut} (nomor urut yang tidak pernah berulang).")
+# Where the card's QR code points: the host that serves only /ak1/cek/ (see README).
+AK1_CHECK_BASE_URL = env.str("AK1_CHECK_BASE_URL", default="") or "http://127.0.0.1:8000"
+# Key of the QR tokens; empty: SECRET_KEY. Set it so that a public check host needs not the portal's SECRET_KEY.
+AK1_CHECK_KEY = _secret("AK1_CHECK_KEY")
+
 if _missing and not DEBUG:
     raise ImproperlyConfigured(
         "\n".join(f"Variabel lingkungan {name} wajib diisi saat DEBUG mati." for name in _missing)
@@ -133,7 +157,10 @@ AUTHENTICATION_BACKENDS = [
     "akun.backends.PermissionsInOneQueryBackend",  # ModelBackend, permissions read in one query
 ]
 
-ROOT_URLCONF = "disnaker_portal.urls"
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="disnaker_portal.urls")  # urls_cek: the public check host
+if ROOT_URLCONF == "disnaker_portal.urls_cek":
+    # The public AK/1 check host has no login and no signed-in page at all: every other path is a 404.
+    MIDDLEWARE.remove("akun.middleware.RequireSecondFactorMiddleware")
 WSGI_APPLICATION = "disnaker_portal.wsgi.application"
 AUTH_USER_MODEL = "akun.User"
 LOGIN_URL = "akun:login"

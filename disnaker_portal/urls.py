@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("kelola/", admin.site.urls),
     path("layanan/", include("layanan.urls")),
+    path("ak1/cek/<str:token>/", include("layanan.urls_cek")),  # public: the AK/1 QR check page only
     path("laporan/", include("laporan.urls")),
     path("", include("akun.urls")),
 ]

@@ -1,4 +1,5 @@
-"""The counter's forms for training registration, certificates and placements (Indonesian labels)."""
+"""The counter's forms: the applicant's record as typed from the application and the documents (never from
+Dukcapil's answer), training registration, certificates and placements (Indonesian labels)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from typing import Any
 
 from django import forms
 
-from .models import AngkatanPelatihan
+from nik_structure import NIK_PATTERN
+
+from .models import AngkatanPelatihan, Pemohon
+from .pemohon import APPLICANT_FIELDS
 
 DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 
@@ -48,3 +52,31 @@ class PlacementForm(forms.Form):
     kota = forms.CharField(label="Kota/kabupaten", max_length=100,
                            error_messages={"required": "Isi kota atau kabupaten tempat bekerja."})
     tanggal_mulai = _date_field("Mulai bekerja")
+
+
+class PemohonForm(forms.ModelForm):  # type: ignore[type-arg]
+    prefix = "pemohon"  # the counter page also holds the lookup form, with fields of the same names
+    setuju = forms.BooleanField(
+        label="Pemohon telah membaca teks persetujuan di atas dan menyetujuinya", required=False)
+    tanggal_lahir = forms.DateField(label="Tanggal lahir (hh-bb-tttt)", required=False,
+                                    input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+                                    widget=forms.DateInput(format="%d-%m-%Y"))
+
+    class Meta:
+        model = Pemohon
+        fields = list(APPLICANT_FIELDS)
+        widgets = {
+            "keterampilan": forms.Textarea(attrs={"rows": 2}),
+            "pengalaman": forms.Textarea(attrs={"rows": 2}),
+            "jenis_kelamin": forms.Select(choices=[("", "-"), ("LAKI-LAKI", "Laki-laki"),
+                                                   ("PEREMPUAN", "Perempuan")]),
+            "status_perkawinan": forms.Select(choices=[("", "-"), ("BELUM KAWIN", "Belum kawin"),
+                                                       ("KAWIN", "Kawin"), ("CERAI HIDUP", "Cerai hidup"),
+                                                       ("CERAI MATI", "Cerai mati")]),
+        }
+
+    def clean_nik(self) -> str:
+        nik = str(self.cleaned_data.get("nik", "")).strip()
+        if not NIK_PATTERN.fullmatch(nik):
+            raise forms.ValidationError("NIK harus 16 digit angka, sesuai KTP-el atau IKD pemohon.")
+        return nik

@@ -73,6 +73,10 @@ class Pemohon(models.Model):
     dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     dicatat_pada = models.DateTimeField(auto_now_add=True)
     diubah_pada = models.DateTimeField(auto_now=True)
+    diubah_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True)
+    # Set by `pemohon_retensi` when the record is kept only as an empty shell (its requests remain).
+    dianonimkan_pada = models.DateTimeField("dianonimkan pada", null=True, blank=True)
 
     class Meta:
         verbose_name = "pemohon"
@@ -300,3 +304,59 @@ class Penempatan(models.Model):
     @property
     def place(self) -> str:
         return f"{self.kota}, {self.negara}" if self.luar_negeri else self.kota
+
+
+class NomorUrut(models.Model):
+    """A running counter (one row per key): taken by a conditional UPDATE inside the issuing transaction,
+    so that two officers issuing at the same moment never get the same number."""
+
+    kunci = models.CharField(max_length=20, unique=True)
+    nilai = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "nomor urut"
+        verbose_name_plural = "nomor urut"
+
+    def __str__(self) -> str:
+        return f"{self.kunci}: {self.nilai}"
+
+
+class KartuAk1(models.Model):
+    """The AK/1 job-seeker card issued for one request (Permenaker 39/2016): valid two years."""
+
+    nomor = models.CharField("nomor pendaftaran", max_length=60, unique=True)
+    dari_siapkerja = models.BooleanField("nomor dari SIAPkerja", default=False)
+    permohonan = models.OneToOneField(Permohonan, on_delete=models.PROTECT, related_name="kartu_ak1")
+    diterbitkan_pada = models.DateTimeField("diterbitkan pada")
+    berlaku_sampai = models.DateField("berlaku sampai")
+    penandatangan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="pengantar kerja penanda tangan")
+    # The random half of the QR check page's signed token: never the sequential id.
+    kode_cek = models.CharField(max_length=32, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "kartu AK/1"
+        verbose_name_plural = "kartu AK/1"
+        ordering = ["-diterbitkan_pada"]
+
+    def __str__(self) -> str:
+        return f"AK/1 {self.nomor}"
+
+
+class LaporDiri(models.Model):
+    """One six-monthly report-in of a card holder (four in the card's two years)."""
+
+    kartu = models.ForeignKey(KartuAk1, on_delete=models.CASCADE, related_name="lapor_diri")
+    ke = models.PositiveSmallIntegerField("laporan ke-")
+    dilaporkan_pada = models.DateField("dilaporkan pada")
+    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    catatan = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "lapor diri"
+        verbose_name_plural = "lapor diri"
+        ordering = ["kartu", "ke"]
+        constraints = [models.UniqueConstraint(fields=["kartu", "ke"], name="lapor_diri_sekali")]
+
+    def __str__(self) -> str:
+        return f"{self.kartu.nomor}: lapor diri ke-{self.ke}"

@@ -15,6 +15,7 @@ from balikan.services import balikan_record_create
 from verifikasi.selectors import REQUIRED_ELEMENTS, VerificationDecision, answer_decision, verification_decision
 from verifikasi.services import nik_hmac
 
+from .ak1 import IssueRefused, ak1_issue
 from .models import (
     AngkatanPelatihan,
     DokumenSyarat,
@@ -87,8 +88,11 @@ def approval_decision(permohonan: Permohonan, *, answer: tuple[str, dict[str, bo
 
 
 def permohonan_transition(*, permohonan: Permohonan, name: str, operator: User, note: str = "",
-                          dokumen: Iterable[DokumenSyarat] | None = None) -> Permohonan:
+                          dokumen: Iterable[DokumenSyarat] | None = None, ak1_number: str = "") -> Permohonan:
     """Move the request along the transition `name`, recording who, when and the note.
+
+    `terbitkan` on an AK/1 request issues the card in the same transaction (`layanan.ak1.ak1_issue`;
+    `ak1_number` is the number SIAPkerja gave, when AK1_SOURCE=siapkerja).
 
     Raises TransitionRefused (nothing changes) when the transition is unknown, not allowed
     from the request's state, lacks its note, or its facts say no (documents missing,
@@ -117,6 +121,11 @@ def permohonan_transition(*, permohonan: Permohonan, name: str, operator: User, 
                 raise TransitionRefused("Pilih angkatan pelatihan peserta sebelum menyetujui pendaftaran.")
         if name == "tutup":
             _closing_return_data(locked, note=note)
+        if name == "terbitkan" and locked.jenis == Jenis.AK1:
+            try:
+                ak1_issue(permohonan=locked, operator=operator, siapkerja_number=ak1_number)
+            except IssueRefused as refused:
+                raise TransitionRefused(refused.message) from refused
         _move(locked, transition, operator=operator, note=note)
     permohonan.refresh_from_db()
     return permohonan
@@ -189,7 +198,7 @@ def participant_register(*, permohonan: Permohonan, angkatan: AngkatanPelatihan,
         if locked.status not in (Status.DIAJUKAN, Status.PEMERIKSAAN, Status.DIKEMBALIKAN):
             raise RecordRefused(f"Angkatan tidak dapat diubah: permohonan {locked.nomor} berstatus "
                                 f"\u201c{locked.get_status_display()}\u201d.")
-        batch = AngkatanPelatihan.objects.select_for_update().select_related("jenis").get(pk=angkatan.pk)
+        batch = AngkatanPelatihan.objects.select_for_update(of=("self",)).select_related("jenis").get(pk=angkatan.pk)
         if not batch.aktif or not batch.jenis.aktif:
             raise RecordRefused(f"{batch} tidak dibuka untuk pendaftaran.")
         current = PesertaPelatihan.objects.filter(permohonan=locked).first()
@@ -218,8 +227,8 @@ def certificate_record(*, permohonan: Permohonan, nomor: str, tanggal: dt.date, 
     if not nomor:
         raise RecordRefused("Isi nomor sertifikat pelatihan.")
     with transaction.atomic():
-        locked = Permohonan.objects.select_for_update().select_related("pemohon").get(pk=permohonan.pk)
-        peserta = (PesertaPelatihan.objects.select_for_update().select_related("angkatan__jenis")
+        locked = Permohonan.objects.select_for_update(of=("self",)).select_related("pemohon").get(pk=permohonan.pk)
+        peserta = (PesertaPelatihan.objects.select_for_update(of=("self",)).select_related("angkatan__jenis")
                    .filter(permohonan=locked).first())
         if peserta is None:
             raise RecordRefused("Permohonan ini belum terdaftar di angkatan pelatihan mana pun.")

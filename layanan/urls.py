@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ak1
 
 app_name = "layanan"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/pelatihan/", views.pelatihan_daftar, name="pelatihan_daftar"),
     path("<int:pk>/sertifikat/", views.sertifikat, name="sertifikat"),
     path("<int:pk>/penempatan/", views.penempatan, name="penempatan"),
+    path("<int:pk>/pemohon/", views_ak1.pemohon_simpan, name="pemohon_simpan"),
+    path("<int:pk>/ak1.pdf", views_ak1.kartu_pdf, name="kartu_pdf"),
+    path("pemohon/<int:pemohon_pk>/cetak/", views_ak1.pemohon_cetak, name="pemohon_cetak"),
+    path("pemohon/<int:pemohon_pk>/tarik/", views_ak1.pemohon_tarik, name="pemohon_tarik"),
+    path("lapor-diri/", views_ak1.lapor_diri, name="lapor_diri"),
 ]

@@ -146,7 +146,8 @@ def transisi(request: HttpRequest, pk: int) -> HttpResponse:
         dokumen = DokumenSyarat.objects.filter(pk__in=picked, jenis=permohonan.jenis)
     try:
         permohonan_transition(permohonan=permohonan, name=request.POST.get("transisi", ""),
-                              operator=signed_in_user(request), note=request.POST.get("catatan", ""), dokumen=dokumen)
+                              operator=signed_in_user(request), note=request.POST.get("catatan", ""), dokumen=dokumen,
+                              ak1_number=request.POST.get("nomor_ak1", ""))
     except TransitionRefused as refused:
         page = counter_page(asker=_asker(request, permohonan))
         return _render(request, permohonan, page, transition_error=refused.message, status=400)

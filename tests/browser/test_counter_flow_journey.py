@@ -55,6 +55,13 @@ def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
     expect(page.locator("#keputusan")).to_contain_text("Sesuai: permohonan dapat disetujui")
     page.screenshot(path=str(ARTIFACTS / "alur-siap-disetujui.png"), full_page=True)
     page.get_by_role("button", name="Setujui permohonan").click()
+    # Issuing the card needs the applicant's own data, kept only with their consent.
+    page.get_by_role("link", name="Isi data pemohon (dengan persetujuannya)").click()
+    page.locator("#id_pemohon-nik").fill(applicant.nik)
+    page.locator("#id_pemohon-nama_lengkap").fill(applicant.nama)
+    page.get_by_label("Pemohon telah membaca teks persetujuan di atas dan menyetujuinya").check()
+    page.get_by_role("button", name="Simpan data pemohon").click()
+    expect(page.get_by_role("heading", name="Periksa NIK")).to_be_visible()
     page.get_by_role("button", name="Terbitkan dokumen").click()
     expect(page.locator("#alur")).to_contain_text("Dokumen diterbitkan")
     page.get_by_text("Riwayat permohonan").click()

@@ -12,6 +12,7 @@ from layanan.services import TransitionRefused, permohonan_open, permohonan_tran
 from layanan.workflow import TRANSITIONS, transitions_from
 from tests.asking import asker_for
 from tests.conftest import verified_client
+from tests.layanan.applicants import applicant_with_consent, form_post
 from verifikasi.audit import audit_append
 from verifikasi.elements import FIELDS, Stated
 from verifikasi.keyed import nik_hmac
@@ -62,6 +63,7 @@ def test_the_whole_flow_from_submission_to_done_records_who_when_and_why(petugas
     _move(permohonan, "kembalikan", petugas, "NIK di formulir berbeda dengan KTP-el; minta fotokopi KTP-el baru")
     _move(permohonan, "perbaikan_diterima", petugas, "Pemohon membawa fotokopi KTP-el yang benar")
     _answered(permohonan, petugas, "01", ALL_SESUAI)
+    applicant_with_consent(permohonan, petugas)  # an AK/1 is issued only to an applicant on record
     for name in ("setujui", "terbitkan", "serahkan"):
         _move(permohonan, name, petugas)
     assert permohonan.status == Status.SELESAI
@@ -149,6 +151,7 @@ def test_the_page_walks_a_found_and_matching_lookup_to_issuance(connected, ready
               "tanggal_lahir": p.tanggal_lahir.strftime("%d-%m-%Y")}
     page = client.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), stated).content.decode()
     assert "Sesuai: permohonan dapat disetujui" in page and "Setujui permohonan" in page
+    client.post(reverse("layanan:pemohon_simpan", args=[permohonan.pk]), form_post(p.nik))
     for name in ("setujui", "terbitkan"):
         assert client.post(reverse("layanan:transisi", args=[permohonan.pk]), {"transisi": name}).status_code == 302
     assert Permohonan.objects.get(pk=permohonan.pk).status == Status.DITERBITKAN
