@@ -10,8 +10,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from akun.http import client_ip, signed_in_user
@@ -19,12 +21,15 @@ from verifikasi.selectors import counter_page
 from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_submit, manual_result_submit
 
 from .models import DokumenSyarat, Jenis, Permohonan, Status
+from .selectors import PAGE_SIZE, open_requests, requests_search
 from .services import TransitionRefused, approval_decision, permohonan_close, permohonan_open, permohonan_transition
-from .workflow import OPEN_STATES, transitions_from
+from .workflow import transitions_from
 
 
 def _get_permohonan_for_user(request: HttpRequest, pk: int) -> Permohonan:
-    return get_object_or_404(Permohonan, pk=pk, dibuka_oleh=signed_in_user(request))
+    """Any officer with the counter's permission may work any request (several officers serve one
+    applicant in turn); the views' `permission_required` refuses everyone else with 403."""
+    return get_object_or_404(Permohonan, pk=pk)
 
 
 def _asker(request: HttpRequest, permohonan: Permohonan | None) -> Asker:
@@ -44,13 +49,18 @@ def daftar(request: HttpRequest) -> HttpResponse:
 
 
 def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
+    """The officer's day: the open requests of every officer (oldest first, 25 a page), today's
+    quota, and a search over Disnaker's own records (never Dukcapil)."""
     page = counter_page(asker=_asker(request, None))
-    return {
+    query = request.GET.get("q", "").strip()[:100]
+    context: dict[str, object] = {
         "gate": page.gate, "mode": page.mode, "quota": page.quota, "jenis_choices": Jenis.choices,
-        "terbuka": Permohonan.objects.filter(dibuka_oleh=signed_in_user(request), status__in=OPEN_STATES)
-        .order_by("dibuka_pada"),
-        "error": error,
+        "terbuka": Paginator(open_requests(), PAGE_SIZE).get_page(request.GET.get("hal")),
+        "q": query, "error": error, "now": timezone.now(),
     }
+    if query:
+        context["hasil_cari"] = Paginator(requests_search(query), PAGE_SIZE).get_page(request.GET.get("hal_cari"))
+    return context
 
 
 def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, transition_error: str = "",

@@ -1,0 +1,41 @@
+"""Reads of the counter's own records for the officer's day: the open requests and the local search.
+
+Only Disnaker's own rows (`Permohonan`, `Pemohon`) are read; a NIK is searched by the keyed hash it
+is stored under. Nothing here asks Dukcapil.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from verifikasi.selectors import nik_search_key
+
+from .models import Pemohon, Permohonan
+from .workflow import OPEN_STATES
+
+PAGE_SIZE = 25
+_NOMOR = re.compile(r"P-[0-9-]*", re.IGNORECASE)
+MIN_NAME_QUERY = 3
+
+
+def open_requests() -> QuerySet[Permohonan]:
+    """Every officer's open requests, oldest first (the partial index `permohonan_terbuka_umur`)."""
+    return (Permohonan.objects.filter(status__in=OPEN_STATES).select_related("pemohon", "dibuka_oleh")
+            .order_by("dibuka_pada", "pk"))
+
+
+def requests_search(query: str) -> QuerySet[Permohonan]:
+    """Requests by number (or its beginning), applicant's NIK (16 digits, by its keyed hash) or
+    applicant's name (part of it, at least MIN_NAME_QUERY letters); newest first. Empty otherwise."""
+    text = " ".join(query.split())
+    found = Permohonan.objects.select_related("pemohon", "dibuka_oleh").order_by("-dibuka_pada", "-pk")
+    if key := nik_search_key(text):
+        applicants = list(Pemohon.objects.filter(nik_hmac=key).values_list("pk", flat=True))
+        return found.filter(Q(nik_hmac=key) | Q(pemohon_id__in=applicants))
+    if _NOMOR.fullmatch(text):
+        return found.filter(nomor__startswith=text.upper())
+    if len(text) >= MIN_NAME_QUERY and not text.isdigit():
+        return found.filter(pemohon__nama_lengkap__icontains=text)
+    return found.none()
