@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from verifikasi.selectors import nik_search_key
@@ -22,15 +23,26 @@ MIN_NAME_QUERY = 3
 
 def open_requests() -> QuerySet[Permohonan]:
     """Every officer's open requests, oldest first (the partial index `permohonan_terbuka_umur`)."""
-    return (Permohonan.objects.filter(status__in=OPEN_STATES).select_related("pemohon", "dibuka_oleh")
-            .order_by("dibuka_pada", "pk"))
+    return Permohonan.objects.filter(status__in=OPEN_STATES).order_by("dibuka_pada", "pk")
+
+
+def requests_page(requests: QuerySet[Permohonan], number: str | None) -> Page[Permohonan]:
+    """One page of `requests` (PAGE_SIZE rows), with applicant and opener.
+
+    The page is cut from the ids alone (an index-only scan however deep the page), then only its
+    rows are read with their joins: a deep page costs no more joins than the first.
+    """
+    ids_page: Page[int] = Paginator(requests.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(ids_page.object_list)
+    rows = Permohonan.objects.select_related("pemohon", "dibuka_oleh").in_bulk(ids)
+    return Page([rows[pk] for pk in ids if pk in rows], ids_page.number, ids_page.paginator)  # type: ignore[arg-type]
 
 
 def requests_search(query: str) -> QuerySet[Permohonan]:
     """Requests by number (or its beginning), applicant's NIK (16 digits, by its keyed hash) or
     applicant's name (part of it, at least MIN_NAME_QUERY letters); newest first. Empty otherwise."""
     text = " ".join(query.split())
-    found = Permohonan.objects.select_related("pemohon", "dibuka_oleh").order_by("-dibuka_pada", "-pk")
+    found = Permohonan.objects.order_by("-dibuka_pada", "-pk")
     if key := nik_search_key(text):
         applicants = list(Pemohon.objects.filter(nik_hmac=key).values_list("pk", flat=True))
         return found.filter(Q(nik_hmac=key) | Q(pemohon_id__in=applicants))

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/periksa/catat/", views.catat_hasil, name="catat_hasil"),
     path("<int:pk>/transisi/", views.transisi, name="transisi"),
     path("<int:pk>/tutup/", views.tutup, name="tutup"),
+    path("<int:pk>/perbaikan/", views.perbaikan, name="perbaikan"),
+    path("bantuan/gangguan-dukcapil/", views.bantuan_gangguan, name="bantuan_gangguan"),
 ]

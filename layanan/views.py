@@ -10,8 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +20,7 @@ from verifikasi.selectors import counter_page
 from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_submit, manual_result_submit
 
 from .models import DokumenSyarat, Jenis, Permohonan, Status
-from .selectors import PAGE_SIZE, open_requests, requests_search
+from .selectors import open_requests, requests_page, requests_search
 from .services import TransitionRefused, approval_decision, permohonan_close, permohonan_open, permohonan_transition
 from .workflow import transitions_from
 
@@ -55,11 +54,11 @@ def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
     query = request.GET.get("q", "").strip()[:100]
     context: dict[str, object] = {
         "gate": page.gate, "mode": page.mode, "quota": page.quota, "jenis_choices": Jenis.choices,
-        "terbuka": Paginator(open_requests(), PAGE_SIZE).get_page(request.GET.get("hal")),
+        "terbuka": requests_page(open_requests(), request.GET.get("hal")),
         "q": query, "error": error, "now": timezone.now(),
     }
     if query:
-        context["hasil_cari"] = Paginator(requests_search(query), PAGE_SIZE).get_page(request.GET.get("hal_cari"))
+        context["hasil_cari"] = requests_page(requests_search(query), request.GET.get("hal_cari"))
     return context
 
 
@@ -159,3 +158,25 @@ def tutup(request: HttpRequest, pk: int) -> HttpResponse:
         page = counter_page(asker=_asker(request, permohonan))
         return _render(request, permohonan, page, transition_error=refused.message, status=400)
     return redirect("layanan:daftar")
+
+
+@require_GET
+@permission_required("akun.akses_loket", raise_exception=True)
+def perbaikan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable list for an applicant whose request was sent back: what to fix, to take home."""
+    permohonan = _get_permohonan_for_user(request, pk)
+    sent_back = (permohonan.langkah.filter(ke=Status.DIKEMBALIKAN).select_related("oleh")
+                 .order_by("-pada", "-pk").first())
+    if sent_back is None:
+        raise Http404("Permohonan ini belum pernah dikembalikan untuk perbaikan.")
+    handed = permohonan.dokumen.values_list("pk", flat=True)
+    missing = DokumenSyarat.objects.filter(jenis=permohonan.jenis, aktif=True, wajib=True).exclude(pk__in=handed)
+    return render(request, "layanan/perbaikan.html", {"permohonan": permohonan, "langkah": sent_back,
+                                                      "kurang": missing})
+
+
+@require_GET
+@permission_required("akun.akses_loket", raise_exception=True)
+def bantuan_gangguan(request: HttpRequest) -> HttpResponse:
+    """What to do when Dukcapil's service is down (linked from the fault message)."""
+    return render(request, "layanan/bantuan_gangguan.html")

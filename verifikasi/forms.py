@@ -6,7 +6,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
-from .elements import FIELDS, MARITAL_STATUS_CHOICES, SEX_CHOICES, Outcome, Stated
+from .elements import FIELDS, MARITAL_STATUS_CHOICES, SEX_CHOICES, Outcome, Stated, parse_date
 
 NIK_ATTRS = {"autofocus": True, "inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
 
@@ -71,6 +71,15 @@ class LookupForm(OverridableForm):
     prop_name = forms.CharField(label="Provinsi", max_length=100, required=False)
     override_reason = OVERRIDE_REASON
     override_token = OVERRIDE_TOKEN
+
+    def clean_tanggal_lahir(self) -> str:
+        """A date the officer typed must exist: 31-02-1990 is this input's error, never "Tidak Sesuai"."""
+        value: str = self.cleaned_data.get("tanggal_lahir", "") or ""
+        if value.strip() and parse_date(value) is None:
+            raise forms.ValidationError(
+                "Tanggal ini tidak ada di kalender atau tidak terbaca. Periksa lagi dokumen pemohon dan tulis "
+                "seperti 15-05-1985.", code="invalid_date")
+        return value
 
     def stated(self) -> Stated:
         data = self.cleaned_data

@@ -188,7 +188,9 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
                               message="Jawaban layanan Dukcapil tidak dapat diproses portal. Laporkan ke admin.")
     code = result.gateway_code or result.outcome.value
     if result.outcome.stops_lookups:
-        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label} (kode {code})", kode=code)
+        # Worded for every officer who reads it at the counter: the portal's credentials, not theirs.
+        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label} (kode {code}) atas akses "
+                                           "portal ke gateway, bukan akun petugas", kode=code)
     matches = compare(stated=stated, elemen=result.elemen) if result.elemen is not None else ()
     if result.outcome == Outcome.GATEWAY_FAULT:
         alasan = result.detail
