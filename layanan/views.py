@@ -69,7 +69,8 @@ def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, t
     if permohonan.status == Status.DIAJUKAN:
         handed = set(permohonan.dokumen.values_list("pk", flat=True))
         checklist = [(d, d.pk in handed) for d in DokumenSyarat.objects.filter(jenis=permohonan.jenis, aktif=True)]
-    entry = page.outcome.audit if page.outcome is not None else None
+    # The answer shown (or, after a second click on the same form, the one shown just before).
+    entry = (page.outcome.shown_before or page.outcome.audit) if page.outcome is not None else None
     answered = entry is not None and entry.jenis in ("lookup", "manual") and entry.nik_hmac == permohonan.nik_hmac
     decision = None
     if permohonan.status in (Status.PEMERIKSAAN, Status.DISETUJUI):

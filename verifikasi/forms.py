@@ -36,16 +36,21 @@ class OverridableForm(CounterForm):
 
     template_name = "verifikasi/counter_form.html"
     offer_override = False
+    override_note = ""
 
-    def answered(self, *, override_token: str, offer_override: bool) -> None:
+    def answered(self, *, override_token: str, offer_override: bool, override_note: str = "") -> None:
         """After a submission: a written reason answers one refusal, so the next page starts
-        without it, carrying the token of the refusal just given (if any)."""
+        without it, carrying the token of the refusal just given (if any). A reason that was not
+        used (`override_note` says why: the refusal changed, too short, expired) stays in the box
+        for the officer to submit again against the new refusal."""
         data = QueryDict(mutable=True)
         data.update(self.data)
-        data["override_reason"] = ""
+        if not override_note:
+            data["override_reason"] = ""
         data["override_token"] = override_token
         self.data = data
         self.offer_override = offer_override
+        self.override_note = override_note
 
 
 class LookupForm(OverridableForm):

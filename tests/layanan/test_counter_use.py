@@ -130,3 +130,77 @@ def test_the_fault_message_links_to_the_help_page_for_a_service_down(connected, 
 @pytest.mark.parametrize("path", ["layanan:bantuan_gangguan"])
 def test_the_help_page_needs_the_counters_permission(make_user, path: str) -> None:
     assert verified_client(make_user(role=None)).get(reverse(path)).status_code == 403
+
+
+def _token(page: str) -> str:
+    return page.split('name="override_token" value="')[1].split('"')[0]
+
+
+def test_a_written_reason_stays_with_a_word_of_why_when_the_refusal_changes_and_needs_its_own_submission(
+    connected: SimServer, ready_petugas: User, settings: SettingsWrapper,
+) -> None:
+    base = NIK_FOUND[0]
+    twin = base[:12] + f"{int(base[12:]) + 1:04d}"
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    _post(ready_petugas, {"nik": base}, permohonan_open(operator=ready_petugas, jenis=Jenis.AK1))
+    client = verified_client(ready_petugas)
+    url = reverse("layanan:periksa_nik", args=[permohonan.pk])
+    first = client.post(url, {"nik": twin}).content.decode()
+    assert "NIK berdekatan" in first and "Permintaan terlalu cepat" not in first
+    settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 3600  # meanwhile, the refusal's reasons change
+    reason = "Pemohon kembar, datang bersama ibunya"
+    second = client.post(url, {"nik": twin, "override_reason": reason, "override_token": _token(first)})
+    page = second.content.decode()
+    assert "Permintaan terlalu cepat" in page and "NIK berdekatan" in page
+    assert reason in page.split('name="override_reason"')[1].split("</textarea>")[0]  # still in the box
+    assert 'id="alasan-diminta-lagi"' in page and "penolakan di atas berbeda" in page
+    assert _lookups(connected) == 1  # the reason did not answer the new refusal: nothing sent
+    settings.ENUM_GUARD_MIN_INTERVAL_SECONDS = 0
+    still = client.post(url, {"nik": twin, "override_reason": reason, "override_token": _token(page)})
+    assert "Permintaan terlalu cepat" not in still.content.decode()
+    third = client.post(url, {"nik": twin, "override_reason": reason, "override_token": _token(still.content.decode())})
+    assert "Data Ditemukan" in third.content.decode() or "Data tidak ditemukan" in third.content.decode()
+    assert _lookups(connected) == 2 and AuditEntry.objects.filter(jenis=Kind.OVERRIDE).count() == 1
+
+
+def test_a_reason_too_short_stays_in_the_box_with_why(connected, ready_petugas) -> None:
+    base = NIK_FOUND[0]
+    twin = base[:12] + f"{int(base[12:]) + 1:04d}"
+    _post(ready_petugas, {"nik": base})
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    client = verified_client(ready_petugas)
+    url = reverse("layanan:periksa_nik", args=[permohonan.pk])
+    first = client.post(url, {"nik": twin}).content.decode()
+    page = client.post(url, {"nik": twin, "override_reason": "kembar",
+                             "override_token": _token(first)}).content.decode()
+    assert "terlalu pendek" in page and "kembar</textarea>" in page
+    assert _lookups(connected) == 1
+
+
+def test_one_more_click_on_the_same_form_keeps_the_result_and_sends_nothing(connected, ready_petugas) -> None:
+    p = person(NIK_FOUND[0])
+    assert p is not None
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    client = verified_client(ready_petugas)
+    url = reverse("layanan:periksa_nik", args=[permohonan.pk])
+    typed = {"nik": p.nik, "nama_lengkap": p.nama, "tempat_lahir": "TEMPAT LAIN"}
+    assert "Data Ditemukan" in client.post(url, typed).content.decode()
+    used = AuditEntry.objects.filter(jenis=Kind.SENT).count()
+    again = client.post(url, typed).content.decode()
+    result = again.split('id="hasil"')[1].split("</section>")[0]
+    assert "Hasil untuk NIK ini sudah ditampilkan; tidak dikirim lagi" in result
+    assert "Data Ditemukan" in result and "Ditolak sebelum dikirim" not in result
+    assert p.nama not in result  # the answer was never kept: it cannot be shown again
+    table = result.split("Kecocokan per elemen yang tercatat")[1].split("</table>")[0]
+    assert "Nama Lengkap</td><td><span class=\"ok\">Sesuai" in table and "Tidak Sesuai" in table
+    assert f'value="{p.nama}"' in again  # what was typed stays in the form
+    assert _lookups(connected) == 1 and AuditEntry.objects.filter(jenis=Kind.SENT).count() == used
+    assert AuditEntry.objects.filter(jenis=Kind.LOOKUP).count() == 1
+    assert 'id="keputusan"' in again  # the decision still reads the recorded answer
+
+
+def test_the_same_nik_on_another_request_is_still_refused(connected, ready_petugas) -> None:
+    _post(ready_petugas, {"nik": NIK_FOUND[0]})
+    page = _post(ready_petugas, {"nik": NIK_FOUND[0]})
+    assert "Ditolak sebelum dikirim" in page and "NIK yang sama" in page
+    assert "sudah ditampilkan" not in page and _lookups(connected) == 1
