@@ -49,5 +49,7 @@ def requests_search(query: str) -> QuerySet[Permohonan]:
     if _NOMOR.fullmatch(text):
         return found.filter(nomor__startswith=text.upper())
     if len(text) >= MIN_NAME_QUERY and not text.isdigit():
-        return found.filter(pemohon__nama_lengkap__icontains=text)
+        # From the applicants matched (the trigram index on PostgreSQL) to their requests by pemohon_id,
+        # rather than joining every request to its applicant.
+        return found.filter(pemohon_id__in=Pemohon.objects.filter(nama_lengkap__icontains=text).values("pk"))
     return found.none()
