@@ -19,6 +19,7 @@ from .workflow import OPEN_STATES
 PAGE_SIZE = 25
 _NOMOR = re.compile(r"P-[0-9-]*", re.IGNORECASE)
 MIN_NAME_QUERY = 3
+MAX_NAME_MATCHES = 1000  # applicants; beyond that the officer narrows the name
 
 
 def open_requests() -> QuerySet[Permohonan]:
@@ -38,18 +39,28 @@ def requests_page(requests: QuerySet[Permohonan], number: str | None) -> Page[Pe
     return Page([rows[pk] for pk in ids if pk in rows], ids_page.number, ids_page.paginator)  # type: ignore[arg-type]
 
 
-def requests_search(query: str) -> QuerySet[Permohonan]:
+def requests_search(query: str) -> tuple[QuerySet[Permohonan], str]:
     """Requests by number (or its beginning), applicant's NIK (16 digits, by its keyed hash) or
-    applicant's name (part of it, at least MIN_NAME_QUERY letters); newest first. Empty otherwise."""
+    applicant's name (part of it, at least MIN_NAME_QUERY letters); newest first. Empty otherwise.
+
+    Returns the requests and a note for the officer ("" or why the list is cut short).
+    """
     text = " ".join(query.split())
     found = Permohonan.objects.order_by("-dibuka_pada", "-pk")
     if key := nik_search_key(text):
         applicants = list(Pemohon.objects.filter(nik_hmac=key).values_list("pk", flat=True))
-        return found.filter(Q(nik_hmac=key) | Q(pemohon_id__in=applicants))
+        return found.filter(Q(nik_hmac=key) | Q(pemohon_id__in=applicants)), ""
     if _NOMOR.fullmatch(text):
-        return found.filter(nomor__startswith=text.upper())
+        return found.filter(nomor__startswith=text.upper()), ""
     if len(text) >= MIN_NAME_QUERY and not text.isdigit():
-        # From the applicants matched (the trigram index on PostgreSQL) to their requests by pemohon_id,
-        # rather than joining every request to its applicant.
-        return found.filter(pemohon_id__in=Pemohon.objects.filter(nama_lengkap__icontains=text).values("pk"))
-    return found.none()
+        # The applicants matched first (the trigram index on PostgreSQL), then their requests by the
+        # pemohon_id index: never a join over every request.
+        applicants = list(Pemohon.objects.filter(nama_lengkap__icontains=text).order_by("-pk")
+                          .values_list("pk", flat=True)[:MAX_NAME_MATCHES + 1])
+        note = ""
+        if len(applicants) > MAX_NAME_MATCHES:
+            applicants = applicants[:MAX_NAME_MATCHES]
+            note = (f"Lebih dari {MAX_NAME_MATCHES} pemohon cocok dengan nama ini; yang ditampilkan hanya permohonan "
+                    f"{MAX_NAME_MATCHES} pemohon terbaru. Persempit kata kunci (nama lengkap, atau NIK).")
+        return found.filter(pemohon_id__in=applicants), note
+    return found.none(), ""

@@ -58,7 +58,8 @@ def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
         "q": query, "error": error, "now": timezone.now(),
     }
     if query:
-        context["hasil_cari"] = requests_page(requests_search(query), request.GET.get("hal_cari"))
+        found, context["catatan_cari"] = requests_search(query)
+        context["hasil_cari"] = requests_page(found, request.GET.get("hal_cari"))
     return context
 
 

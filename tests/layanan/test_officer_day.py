@@ -76,3 +76,13 @@ def test_it_finds_a_request_by_the_nik_its_lookup_bound_it_to(ready_petugas) -> 
     Permohonan.objects.filter(pk=bound.pk).update(nik_hmac=nik_hmac(NIK_FOUND[2]))
     assert bound.nomor in _search(ready_petugas, NIK_FOUND[2])
     assert NIK_FOUND[2] not in _search(ready_petugas, NIK_FOUND[2]).replace(f'value="{NIK_FOUND[2]}"', "")
+
+
+def test_it_says_so_when_a_name_matches_too_many_applicants(ready_petugas, monkeypatch) -> None:
+    monkeypatch.setattr("layanan.selectors.MAX_NAME_MATCHES", 2)
+    for n in range(3):
+        _applicant(ready_petugas, permohonan_open(operator=ready_petugas, jenis=Jenis.AK1),
+                   nik=f"33030101019000{n + 10}", nama=f"SITI AMINAH {n}")
+    found = _search(ready_petugas, "siti")
+    assert 'id="cari-catatan"' in found and "Persempit kata kunci" in found
+    assert found.count("SITI AMINAH") == 2
