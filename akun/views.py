@@ -15,7 +15,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from .forms import LoginForm, TokenForm
-from .gate import current_agreement, current_head, dukcapil_gate
+from .gate import active_stop, current_agreement, current_head, dukcapil_gate
 from .http import signed_in_user
 from .models import Nda, Sptjm, User
 from .otp import has_confirmed_device, qr_svg, totp_device_confirm, totp_device_pending
@@ -107,6 +107,7 @@ def loket(request: HttpRequest) -> HttpResponse:
 @permission_required("akun.kelola_portal", raise_exception=True)
 def pengelola(request: HttpRequest) -> HttpResponse:
     context = {
+        "penghentian": active_stop(),  # every lookup stopped until the admin clears it
         "nda_pending": Nda.objects.filter(diverifikasi_pada__isnull=True).select_related("operator"),
         "operator_tanpa_nda": User.objects.filter(is_active=True, groups__name="Petugas Loket")
         .exclude(nda_set__diverifikasi_pada__isnull=False)

@@ -20,4 +20,6 @@ urlpatterns = [
     path("pemohon/<int:pemohon_pk>/cetak/", views_ak1.pemohon_cetak, name="pemohon_cetak"),
     path("pemohon/<int:pemohon_pk>/tarik/", views_ak1.pemohon_tarik, name="pemohon_tarik"),
     path("lapor-diri/", views_ak1.lapor_diri, name="lapor_diri"),
+    path("<int:pk>/perbaikan/", views.perbaikan, name="perbaikan"),
+    path("bantuan/gangguan-dukcapil/", views.bantuan_gangguan, name="bantuan_gangguan"),
 ]

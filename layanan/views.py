@@ -10,9 +10,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from akun.http import client_ip, signed_in_user
@@ -21,6 +22,7 @@ from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_
 
 from .forms import CertificateForm, PlacementForm, RegistrationForm
 from .models import DokumenSyarat, Jenis, Permohonan, PesertaPelatihan, Status
+from .selectors import open_requests, requests_page, requests_search
 from .services import (
     RecordRefused,
     TransitionRefused,
@@ -32,11 +34,13 @@ from .services import (
     permohonan_transition,
     placement_record,
 )
-from .workflow import OPEN_STATES, transitions_from
+from .workflow import transitions_from
 
 
 def _get_permohonan_for_user(request: HttpRequest, pk: int) -> Permohonan:
-    return get_object_or_404(Permohonan, pk=pk, dibuka_oleh=signed_in_user(request))
+    """Any officer with the counter's permission may work any request (several officers serve one
+    applicant in turn); the views' `permission_required` refuses everyone else with 403."""
+    return get_object_or_404(Permohonan, pk=pk)
 
 
 def _asker(request: HttpRequest, permohonan: Permohonan | None) -> Asker:
@@ -56,13 +60,19 @@ def daftar(request: HttpRequest) -> HttpResponse:
 
 
 def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
+    """The officer's day: the open requests of every officer (oldest first, 25 a page), today's
+    quota, and a search over Disnaker's own records (never Dukcapil)."""
     page = counter_page(asker=_asker(request, None))
-    return {
+    query = request.GET.get("q", "").strip()[:100]
+    context: dict[str, object] = {
         "gate": page.gate, "mode": page.mode, "quota": page.quota, "jenis_choices": Jenis.choices,
-        "terbuka": Permohonan.objects.filter(dibuka_oleh=signed_in_user(request), status__in=OPEN_STATES)
-        .order_by("dibuka_pada"),
-        "error": error,
+        "terbuka": requests_page(open_requests(), request.GET.get("hal")),
+        "q": query, "error": error, "now": timezone.now(),
     }
+    if query:
+        found, context["catatan_cari"] = requests_search(query)
+        context["hasil_cari"] = requests_page(found, request.GET.get("hal_cari"))
+    return context
 
 
 def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, transition_error: str = "",
@@ -72,7 +82,8 @@ def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, t
     if permohonan.status == Status.DIAJUKAN:
         handed = set(permohonan.dokumen.values_list("pk", flat=True))
         checklist = [(d, d.pk in handed) for d in DokumenSyarat.objects.filter(jenis=permohonan.jenis, aktif=True)]
-    entry = page.outcome.audit if page.outcome is not None else None
+    # The answer shown (or, after a second click on the same form, the one shown just before).
+    entry = (page.outcome.shown_before or page.outcome.audit) if page.outcome is not None else None
     answered = entry is not None and entry.jenis in ("lookup", "manual") and entry.nik_hmac == permohonan.nik_hmac
     decision = None
     if permohonan.status in (Status.PEMERIKSAAN, Status.DISETUJUI):
@@ -244,3 +255,25 @@ def penempatan(request: HttpRequest, pk: int) -> HttpResponse:
         "permohonan": permohonan, "pemohon": pemohon, "form": form, "error": error,
         "placements": pemohon.penempatan.all() if pemohon is not None else [],
     }, status=status)
+
+
+@require_GET
+@permission_required("akun.akses_loket", raise_exception=True)
+def perbaikan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable list for an applicant whose request was sent back: what to fix, to take home."""
+    permohonan = _get_permohonan_for_user(request, pk)
+    sent_back = (permohonan.langkah.filter(ke=Status.DIKEMBALIKAN).select_related("oleh")
+                 .order_by("-pada", "-pk").first())
+    if sent_back is None:
+        raise Http404("Permohonan ini belum pernah dikembalikan untuk perbaikan.")
+    handed = permohonan.dokumen.values_list("pk", flat=True)
+    missing = DokumenSyarat.objects.filter(jenis=permohonan.jenis, aktif=True, wajib=True).exclude(pk__in=handed)
+    return render(request, "layanan/perbaikan.html", {"permohonan": permohonan, "langkah": sent_back,
+                                                      "kurang": missing})
+
+
+@require_GET
+@permission_required("akun.akses_loket", raise_exception=True)
+def bantuan_gangguan(request: HttpRequest) -> HttpResponse:
+    """What to do when Dukcapil's service is down (linked from the fault message)."""
+    return render(request, "layanan/bantuan_gangguan.html")

@@ -26,6 +26,7 @@ class FieldMatch:
 
     `compared` of `parts`: for the address, how many of its parts were compared (filled in on
     both sides), so that a match on one part is not read as the whole address matching.
+    `differing`: the keys (ALAMAT_PARTS) of the address parts that differ; keys only, never a value.
     """
 
     key: str
@@ -33,6 +34,7 @@ class FieldMatch:
     match: bool | None
     compared: int = 0
     parts: int = 0
+    differing: tuple[str, ...] = ()
 
 
 # Only ASCII is case-folded: str.upper() would make distinct letters equal
@@ -94,21 +96,31 @@ def _region_comparer(part: str) -> Callable[[str, str], bool]:
     return lambda stated, dukcapil: bare(stated) == bare(dukcapil)
 
 
-def _alamat_results(stated: Stated, alamat: Alamat) -> tuple[list[bool], int]:
-    """The comparison of each part filled in on both sides, and how many parts an address has."""
-    pairs: list[tuple[str, str, Callable[[str, str], bool]]] = [
-        (stated.alamat, alamat.alamat, _same_text),
-        *((getattr(stated, p), getattr(alamat, p), _region_comparer(p)) for p in _REGION_WORDS),
-        (stated.no_rt, alamat.no_rt, _same_number),
-        (stated.no_rw, alamat.no_rw, _same_number),
+# The address's parts as the counter form names them, in the order a KTP prints them.
+ALAMAT_PARTS: dict[str, str] = {
+    "alamat": "jalan/dusun", "no_rt": "RT", "no_rw": "RW", "kel_name": "desa/kelurahan", "kec_name": "kecamatan",
+    "kab_name": "kabupaten/kota", "prop_name": "provinsi",
+}
+
+
+def _alamat_results(stated: Stated, alamat: Alamat) -> tuple[list[tuple[str, bool]], int]:
+    """The comparison of each part filled in on both sides (by its key), and how many parts an address has."""
+    pairs: list[tuple[str, str, str, Callable[[str, str], bool]]] = [
+        ("alamat", stated.alamat, alamat.alamat, _same_text),
+        *((p, getattr(stated, p), getattr(alamat, p), _region_comparer(p)) for p in _REGION_WORDS),
+        ("no_rt", stated.no_rt, alamat.no_rt, _same_number),
+        ("no_rw", stated.no_rw, alamat.no_rw, _same_number),
     ]
-    return [same(ours, theirs) for ours, theirs, same in pairs if not _blank(ours) and not _blank(theirs)], len(pairs)
+    return [(key, same(ours, theirs)) for key, ours, theirs, same in pairs
+            if not _blank(ours) and not _blank(theirs)], len(pairs)
 
 
 def _alamat_match(stated: Stated, alamat: Alamat) -> FieldMatch:
     """Compared on the parts filled in on both sides; None when there are none."""
     results, parts = _alamat_results(stated, alamat)
-    return FieldMatch("alamat", ALAMAT_LABEL, all(results) if results else None, len(results), parts)
+    differing = tuple(key for key in ALAMAT_PARTS if (key, False) in results)
+    return FieldMatch("alamat", ALAMAT_LABEL, all(ok for _, ok in results) if results else None, len(results), parts,
+                      differing)
 
 
 def _blank(value: str | dt.date) -> bool:

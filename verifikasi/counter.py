@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, Protocol
 from akun.gate import GateDecision
 
 from .display import Row
+from .elements import FIELDS, Outcome
 from .models import AuditEntry, Mode
 from .quota import QuotaState
 
@@ -84,10 +85,29 @@ class LookupOutcome:
     audit: AuditEntry | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
     gate: GateDecision | None = None  # the gate's decision when this submission read it
+    # Why a written override reason was not used and stays in the box (the refusal changed, it was
+    # too short, or its token expired): it answers the new refusal only when submitted again.
+    override_note: str = ""
+    # The same NIK again on the same request, just answered: the earlier answer's audit row (outcome
+    # and per-field booleans only). Nothing was sent; the answer itself was never kept.
+    shown_before: AuditEntry | None = None
 
     @property
     def refused(self) -> bool:
         return bool(self.refusals)
+
+    @property
+    def shown_before_matches(self) -> tuple[tuple[str, bool | None], ...]:
+        """The earlier answer's per-field Sesuai / Tidak Sesuai, labelled (the portal's own facts)."""
+        if self.shown_before is None:
+            return ()
+        recorded = self.shown_before.kecocokan or {}
+        return tuple((label, recorded.get(key)) for key, label in FIELDS)
+
+    @property
+    def shown_before_label(self) -> str:
+        code = self.shown_before.outcome if self.shown_before is not None else ""
+        return Outcome(code).label if code in Outcome._value2member_map_ else code
 
     def __repr__(self) -> str:
         return f"LookupOutcome(refused={self.refused}, result={self.result!r})"

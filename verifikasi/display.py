@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .compare import FieldMatch, same_sex
+from .compare import ALAMAT_PARTS, FieldMatch, same_sex
 from .elements import Elemen, Stated
 from .nik import NikCheck
 
@@ -69,6 +69,11 @@ def display_rows(*, stated: Stated, elemen: Elemen, matches: tuple[FieldMatch, .
     dokumen["alamat"] = _alamat_stated(stated)
     notes = _hint_notes(check, elemen)
     for m in matches:
+        said = []
+        if m.differing:
+            said.append(f"Berbeda: {', '.join(ALAMAT_PARTS[k] for k in m.differing)}")
         if 0 < m.compared < m.parts:
-            notes[m.key] = f"{m.compared} dari {m.parts} bagian alamat dibandingkan"
+            said.append(f"{m.compared} dari {m.parts} bagian alamat dibandingkan")
+        if said:
+            notes[m.key] = "; ".join(said)
     return [Row(m.label, dokumen.get(m.key, ""), dukcapil[m.key], m.match, notes.get(m.key, "")) for m in matches]

@@ -145,6 +145,12 @@ class Outcome(StrEnum):
         return self in CREDENTIAL_STOPS
 
     @property
+    def stop_explanation(self) -> str:
+        """For a credential stop: what was refused (the portal's own access, never the officer's sign-in)
+        and whom to call. Empty for every other category."""
+        return STOP_EXPLANATION.get(self, "")
+
+    @property
     def is_dukcapil_answer(self) -> bool:
         return self not in (Outcome.GATEWAY_FAULT, Outcome.REFUSED_LOCALLY)
 
@@ -167,6 +173,21 @@ OUTCOME_TEXT: dict[Outcome, str] = {
     Outcome.USER_INACTIVE: "User ID non aktif, silahkan menghubungi Admin",
     Outcome.GATEWAY_FAULT: "Gangguan layanan Dukcapil: tidak ada jawaban yang dapat dibaca",
     Outcome.REFUSED_LOCALLY: "Ditolak sebelum dikirim: format NIK tidak valid",
+}
+
+_CALL_ADMIN = ("Semua pemeriksaan NIK dihentikan untuk semua petugas sampai admin portal (menu Pengelolaan) "
+               "memperbaikinya bersama Dinas Dukcapil dan mencabut penghentian. Hubungi admin portal; jangan "
+               "mencoba lagi dan jangan mengganti kata sandi Anda.")
+STOP_EXPLANATION: dict[Outcome, str] = {
+    Outcome.LOGIN_FAILED: "Dukcapil menolak User ID dan kata sandi instansi yang dipakai portal untuk masuk ke "
+                          "gateway Dukcapil (kode 03 “Gagal Login”). Ini bukan akun Anda: Anda tetap masuk di "
+                          "portal dan kata sandi Anda sendiri benar. " + _CALL_ADMIN,
+    Outcome.IP_REFUSED: "Dukcapil menolak alamat IP server portal (kode 04/10). Ini bukan kesalahan Anda. "
+                        + _CALL_ADMIN,
+    Outcome.INSTITUTION_INACTIVE: "Dukcapil menyatakan akses instansi Disnaker tidak aktif (kode 16). Ini bukan "
+                                  "akun Anda. " + _CALL_ADMIN,
+    Outcome.USER_INACTIVE: "Dukcapil menyatakan User ID instansi yang dipakai portal non aktif (kode 17). Ini "
+                           "bukan akun Anda di portal. " + _CALL_ADMIN,
 }
 
 CREDENTIAL_STOPS = frozenset(

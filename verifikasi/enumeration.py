@@ -185,6 +185,13 @@ def enumeration_override_valid(*, token: str, scope: OverrideScope, now: dt.date
     return 0 <= age <= OVERRIDE_TOKEN_SECONDS and hmac.compare_digest(mac, scope.mac(int(issued_text)))
 
 
+def enumeration_override_expired(*, token: str, now: dt.datetime | None = None) -> bool:
+    """Whether `token` is well formed but older than OVERRIDE_TOKEN_SECONDS (says why a reason was not used)."""
+    if not _TOKEN.fullmatch(token):
+        return False
+    return int((now or timezone.now()).timestamp()) - int(token.partition(".")[0]) > OVERRIDE_TOKEN_SECONDS
+
+
 def enumeration_record(*, operator_id: int, nik: str, now: dt.datetime | None = None) -> None:
     """Keep what the guard needs about this lookup: keyed hashes, the serial and a day index,
     never the NIK (one INSERT: it runs on every lookup)."""

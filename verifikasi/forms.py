@@ -7,7 +7,7 @@ from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
 from .counter import LookupOutcome
-from .elements import FIELDS, MARITAL_STATUS_CHOICES, SEX_CHOICES, Outcome, Stated
+from .elements import FIELDS, MARITAL_STATUS_CHOICES, SEX_CHOICES, Outcome, Stated, parse_date
 
 NIK_ATTRS = {"autofocus": True, "inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
 
@@ -43,18 +43,23 @@ class OverridableForm(CounterForm):
     template_name = "verifikasi/counter_form.html"
     offer_override = False
     offer_correction = False
+    override_note = ""  # why a reason typed for an earlier refusal is asked again
 
     def answered(self, *, outcome: LookupOutcome) -> None:
         """After a submission: a written reason answers one refusal, so the next page starts
-        without it, carrying the token of the refusal just given (if any)."""
+        without it, carrying the token of the refusal just given (if any). A reason that was not
+        used (`override_note` says why: the refusal changed, too short, expired) stays in the box
+        for the officer to submit again against the new refusal."""
         data = QueryDict(mutable=True)
         data.update(self.data)
-        data["override_reason"] = ""
+        if not outcome.override_note:
+            data["override_reason"] = ""
         data["override_token"] = outcome.override_token
         data["correction_reason"] = ""
         self.data = data
         self.offer_override = outcome.overridable
         self.offer_correction = outcome.correctable
+        self.override_note = outcome.override_note
 
 
 class LookupForm(OverridableForm):
@@ -81,6 +86,15 @@ class LookupForm(OverridableForm):
     override_reason = OVERRIDE_REASON
     override_token = OVERRIDE_TOKEN
     correction_reason = CORRECTION_REASON
+
+    def clean_tanggal_lahir(self) -> str:
+        """A date the officer typed must exist: 31-02-1990 is this input's error, never "Tidak Sesuai"."""
+        value: str = self.cleaned_data.get("tanggal_lahir", "") or ""
+        if value.strip() and parse_date(value) is None:
+            raise forms.ValidationError(
+                "Tanggal ini tidak ada di kalender atau tidak terbaca. Periksa lagi dokumen pemohon dan tulis "
+                "seperti 15-05-1985.", code="invalid_date")
+        return value
 
     def stated(self) -> Stated:
         data = self.cleaned_data

@@ -45,10 +45,25 @@ class QuotaState:
     def remaining(self) -> int | None:
         return None if self.quota == 0 else max(self.quota - self.used, 0)
 
+    @property
+    def spent(self) -> bool:
+        return self.remaining == 0
+
+    @property
+    def resets_at(self) -> dt.datetime:
+        """When the next quota day begins: midnight in Asia/Jakarta (TIME_ZONE)."""
+        return quota_resets_at()
+
 
 def quota_today() -> dt.date:
     """The quota's day is the calendar day in Asia/Jakarta (TIME_ZONE)."""
     return timezone.localdate()
+
+
+def quota_resets_at() -> dt.datetime:
+    """The start of tomorrow's quota day: midnight in the current time zone (Asia/Jakarta)."""
+    tomorrow = quota_today() + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
 
 
 def quota_effective() -> tuple[int, str]:

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from akun.gate import current_agreement, dukcapil_gate
+from nik_structure import NIK_PATTERN
 
 from .counter import Asker, LookupPage
 from .elements import FIELDS, Outcome
 from .forms import LookupForm, ManualAuthoriseForm
+from .keyed import nik_hmac as keyed_nik_hmac
 from .models import AuditEntry, Kind, Mode, ModeAkses
 from .quota import quota_state
 
@@ -112,3 +114,10 @@ def answer_decision(*, outcome: str, kecocokan: dict[str, bool | None],
         return VerificationDecision(Verdict.UNDECIDED, outcome, (
             f"Elemen wajib belum dinyatakan Sesuai: {', '.join(unchecked)}.",))
     return VerificationDecision(Verdict.APPROVE, outcome)
+
+
+def nik_search_key(nik: str) -> str:
+    """The keyed hash a NIK is stored under in Disnaker's own records, for a local search; "" when
+    `nik` is not 16 digits. Reads nothing and sends nothing: never a Dukcapil lookup."""
+    nik = "".join(nik.split())
+    return keyed_nik_hmac(nik) if NIK_PATTERN.fullmatch(nik) else ""

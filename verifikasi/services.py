@@ -11,14 +11,17 @@ own facts (who, when, why, outcome, per-field booleans) reach the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from akun.gate import GateDecision, dukcapil_gate
 from akun.models import DukcapilStop
@@ -32,9 +35,11 @@ from .display import Row, display_rows
 from .elements import LookupResult, Outcome, Stated
 from .enumeration import (
     MIN_OVERRIDE_REASON,
+    EnumerationDecision,
     OverrideScope,
     enumeration_check,
     enumeration_lock,
+    enumeration_override_expired,
     enumeration_override_token,
     enumeration_override_valid,
     enumeration_record,
@@ -152,6 +157,33 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
     return _Granted(check, refused, entry)
 
 
+def _override_note(reason: str, token: str) -> str:
+    """Why a written reason did not answer this refusal ("" when none was written)."""
+    if not reason:
+        return ""
+    if len(reason) < MIN_OVERRIDE_REASON:
+        return (f"Alasan Anda belum dipakai: terlalu pendek (paling sedikit {MIN_OVERRIDE_REASON} karakter). "
+                "Lengkapi alasannya lalu kirim lagi.")
+    if enumeration_override_expired(token=token):
+        return ("Alasan Anda belum dipakai: izin melewati penolakan hanya berlaku 10 menit dan sudah lewat. "
+                "Alasan tetap di kolom; bila masih berlaku untuk penolakan di atas, kirim lagi.")
+    return ("Alasan Anda belum dipakai: penolakan di atas berbeda dari penolakan yang Anda jawab (alasannya "
+            "berubah sejak Anda menulis). Setiap penolakan perlu dijawab sendiri: alasan tetap di kolom, baca "
+            "penolakan ini, sesuaikan bila perlu, lalu kirim lagi.")
+
+
+def _shown_before(asker: Asker, *, check: NikCheck, decision: EnumerationDecision) -> AuditEntry | None:
+    """The answer this very request just had for this very NIK, when the guard refuses only because it is
+    the same NIK again (a second click on the same form): its audit row, so the page says so and sends
+    nothing. Read on the refusal path only (a lookup that goes out never pays for it)."""
+    if "repeat" not in decision.kinds or not set(decision.kinds) <= {"repeat", "interval"} or not asker.permohonan_ref:
+        return None
+    since = timezone.now() - dt.timedelta(minutes=settings.ENUM_GUARD_REPEAT_MINUTES)
+    return (AuditEntry.objects.filter(permohonan_ref=asker.permohonan_ref, nik_hmac=nik_hmac(check.nik),
+                                      jenis__in=(Kind.LOOKUP, Kind.MANUAL), waktu__gte=since)
+            .order_by("-seq").first())
+
+
 def _guard_or_quota(asker: Asker, *, mode: Mode, check: NikCheck, override_reason: str,
                     override_token: str, correction: str = "") -> LookupOutcome | QuotaState:
     """Inside the guard's lock: the enumeration guard (or an override answering its refusal),
@@ -167,12 +199,18 @@ def _guard_or_quota(asker: Asker, *, mode: Mode, check: NikCheck, override_reaso
     elif not decision.allowed:
         reason = override_reason.strip()
         scope = OverrideScope(asker.operator.pk, asker.permohonan_ref, check.nik, decision)
-        # An override answers this refusal only: a reason left from an earlier one never carries over.
+        # An override answers this refusal only: a reason written for an earlier one stays in the box
+        # with a word of why, and needs its own submission against this refusal's token.
         if len(reason) < MIN_OVERRIDE_REASON or not enumeration_override_valid(token=override_token, scope=scope):
             entry = _audit(asker, mode, kind=Kind.REFUSAL, nik=check.nik, alasan=" ".join(decision.reasons))
-            return LookupOutcome(refusals=decision.reasons, overridable=True,
-                                 override_token=enumeration_override_token(scope=scope), check=check, audit=entry,
-                                 quota=quota_state())
+            token = enumeration_override_token(scope=scope)
+            earlier = _shown_before(asker, check=check, decision=decision) if not reason else None
+            if earlier is not None:
+                return LookupOutcome(overridable=True, override_token=token, check=check, audit=entry,
+                                     quota=quota_state(), shown_before=earlier)
+            return LookupOutcome(refusals=decision.reasons, overridable=True, override_token=token, check=check,
+                                 audit=entry, quota=quota_state(),
+                                 override_note=_override_note(reason, override_token))
         _audit(asker, mode, kind=Kind.OVERRIDE, nik=check.nik,
                alasan=f"Penolakan: {' '.join(decision.reasons)} Alasan petugas: {reason}")
     try:
@@ -223,7 +261,9 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
                               message="Jawaban layanan Dukcapil tidak dapat diproses portal. Laporkan ke admin.")
     code = result.gateway_code or result.outcome.value
     if result.outcome.stops_lookups:
-        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label} (kode {code})", kode=code)
+        # Worded for every officer who reads it at the counter: the portal's credentials, not theirs.
+        DukcapilStop.objects.create(alasan=f"Dukcapil menjawab: {result.outcome.label} (kode {code}) atas akses "
+                                           "portal ke gateway, bukan akun petugas", kode=code)
     matches = compare(stated=stated, elemen=result.elemen) if result.elemen is not None else ()
     if result.outcome == Outcome.GATEWAY_FAULT:
         alasan = result.detail

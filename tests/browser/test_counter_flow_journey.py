@@ -47,8 +47,8 @@ def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
     page.get_by_label("Jenis kelamin").select_option(applicant.jenis_kelamin)
     page.get_by_label("Tanggal lahir (mis. 15-05-1985)").fill(applicant.tanggal_lahir.strftime("%d-%m-%Y"))
     page.get_by_role("button", name="Periksa ke Dukcapil").click()
-    # The same NIK again within the guard's window: the officer answers the refusal with a reason.
-    expect(page.locator("#hasil")).to_contain_text("NIK yang sama sudah diperiksa")
+    # The same NIK again on this request: nothing is sent until the officer says why it must be checked again.
+    expect(page.locator("#hasil")).to_contain_text("Hasil untuk NIK ini sudah ditampilkan; tidak dikirim lagi")
     page.get_by_label("Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)").fill(
         "Pemeriksaan ulang setelah pemohon memperbaiki formulir")
     page.get_by_role("button", name="Periksa ke Dukcapil").click()

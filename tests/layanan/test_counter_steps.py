@@ -14,7 +14,7 @@ from dukcapil_sim import (
 from layanan.models import Jenis
 from layanan.services import permohonan_open
 from tests.asking import asker_for
-from tests.conftest import verified_client
+from tests.conftest import nda_verified, verified_client
 from verifikasi.elements import Stated
 from verifikasi.models import AuditEntry, Kind, Mode, ModeAkses
 from verifikasi.services import lookup_perform
@@ -147,10 +147,25 @@ def test_a_closed_request_takes_no_more_lookups(connected, ready_petugas) -> Non
     assert _lookups(connected) == 0 and not AuditEntry.objects.exists()
 
 
-def test_an_officer_cannot_use_another_officers_request(connected, ready_petugas, make_user) -> None:
+def test_another_officer_can_open_and_work_a_request(connected, ready_petugas, make_user) -> None:
     permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
-    other = verified_client(make_user())
-    assert other.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), {"nik": NIK_FOUND[0]}).status_code == 404
+    colleague = make_user(username="petugas2")
+    nda_verified(operator=colleague)
+    other = verified_client(colleague)
+    assert other.get(reverse("layanan:periksa", args=[permohonan.pk])).status_code == 200
+    response = other.post(reverse("layanan:periksa_nik", args=[permohonan.pk]), {"nik": NIK_FOUND[0]})
+    assert "Data Ditemukan" in response.content.decode()
+    assert _lookups(connected) == 1
+    assert AuditEntry.objects.get(jenis=Kind.LOOKUP).operator_id == colleague.pk
+
+
+def test_a_user_without_the_counters_permission_gets_403_on_a_request(connected, ready_petugas,
+                                                                        make_user) -> None:
+    permohonan = permohonan_open(operator=ready_petugas, jenis=Jenis.AK1)
+    outsider = verified_client(make_user(role=None))
+    assert outsider.get(reverse("layanan:periksa", args=[permohonan.pk])).status_code == 403
+    assert outsider.post(reverse("layanan:periksa_nik", args=[permohonan.pk]),
+                         {"nik": NIK_FOUND[0]}).status_code == 403
     assert _lookups(connected) == 0
 
 

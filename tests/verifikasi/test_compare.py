@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from verifikasi.compare import FieldMatch, compare, normalise, same_sex
+from verifikasi.compare import ALAMAT_PARTS, FieldMatch, compare, normalise, same_sex
 from verifikasi.display import display_rows
 from verifikasi.elements import FIELDS, Alamat, Elemen, Stated, parse_date
 
@@ -204,7 +204,9 @@ def test_it_returns_no_dukcapil_value(stated: Stated) -> None:
     """The result carries keys, labels and booleans only: none of the Elemen's values, in any attribute."""
     rows = compare(stated=stated, elemen=DISTINCTIVE)
 
-    assert [f.name for f in dataclasses.fields(FieldMatch)] == ["key", "label", "match", "compared", "parts"]
+    assert [f.name for f in dataclasses.fields(FieldMatch)] == ["key", "label", "match", "compared", "parts",
+                                                                "differing"]
+    assert all(set(row.differing) <= set(ALAMAT_PARTS) for row in rows)  # the parts' keys, never a value
     assert [(row.key, row.label) for row in rows] == list(FIELDS)
     assert all(row.match is None or type(row.match) is bool for row in rows)
     assert all(type(row.compared) is int and type(row.parts) is int for row in rows)  # counts of parts only
