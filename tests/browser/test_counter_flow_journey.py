@@ -1,9 +1,10 @@
 """Lampiran II at the counter, in a browser: a lookup that does not match, sent back, corrected,
-checked again, matching, approved and issued."""
+checked again, matching, approved and issued; the AK/1 downloaded, its QR code followed to the check page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
@@ -13,12 +14,13 @@ from dukcapil_sim import NIK_FOUND, person
 from layanan.models import Langkah, Permohonan, Status
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_lookup_journey import _open_request, gateway  # noqa: F401 - the gateway fixture
+from tests.layanan.test_ak1 import _qr_payloads
 from verifikasi.models import Mode, ModeAkses
 
 
 def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
     page: Page, gateway: None, ready_petugas: User, totp_device: Callable[[User], TOTPDevice],  # noqa: F811
-    log_in: Callable[..., None],
+    log_in: Callable[..., None], live_server,
 ) -> None:
     ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
     applicant = person(NIK_FOUND[0])
@@ -66,6 +68,16 @@ def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
     expect(page.locator("#alur")).to_contain_text("Dokumen diterbitkan")
     page.get_by_text("Riwayat permohonan").click()
     page.screenshot(path=str(ARTIFACTS / "alur-diterbitkan.png"), full_page=True)
+
+    href = page.get_by_role("link", name="Unduh kartu AK/1 (PDF)").get_attribute("href")
+    card = page.request.get(live_server.url + str(href))  # with the officer's session, as the link opens it
+    assert card.ok and card.headers["content-type"] == "application/pdf"
+    pdf = card.body()
+    (payload,) = _qr_payloads(pdf)
+    page.goto(live_server.url + urlparse(payload).path)  # what a phone opens: no sign-in needed
+    expect(page.locator("body")).to_contain_text("Kartu AK/1 ini berlaku")
+    expect(page.locator("body")).not_to_contain_text(applicant.nama)
+    page.screenshot(path=str(ARTIFACTS / "ak1-cek.png"), full_page=True)
 
     permohonan = Permohonan.objects.get()
     assert permohonan.status == Status.DITERBITKAN
