@@ -83,3 +83,45 @@ def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
     assert permohonan.status == Status.DITERBITKAN
     assert list(Langkah.objects.filter(permohonan=permohonan).values_list("transisi", flat=True)) == [
         "diajukan", "dokumen_lengkap", "kembalikan", "perbaikan_diterima", "setujui", "terbitkan"]
+
+
+def test_it_walks_a_training_participant_to_the_certificate(
+    page: Page, gateway: None, ready_petugas: User, totp_device: Callable[[User], TOTPDevice],  # noqa: F811
+    log_in: Callable[..., None],
+) -> None:
+    from balikan.models import Balikan, Peristiwa
+    from tests.layanan.training_support import batch
+
+    ModeAkses.objects.update_or_create(pk=1, defaults={"mode": Mode.TERHUBUNG})
+    angkatan = batch(kuota=10)
+    applicant = person(NIK_FOUND[0])
+    assert applicant is not None
+    log_in(ready_petugas, totp_device(ready_petugas))
+    page.get_by_role("link", name="Ke daftar permohonan").click()
+    page.get_by_label("Jenis layanan").select_option("pelatihan")
+    page.get_by_role("button", name="Buka permohonan").click()
+    page.get_by_label("Angkatan pelatihan").select_option(str(angkatan.pk))
+    page.get_by_role("button", name="Daftarkan ke angkatan").click()
+    expect(page.locator("#pelatihan")).to_contain_text("Terdaftar di Las listrik, angkatan I/2026")
+
+    page.get_by_label("NIK pemohon").fill(applicant.nik)
+    page.get_by_label("Nama lengkap").fill(applicant.nama)
+    page.get_by_label("Jenis kelamin").select_option(applicant.jenis_kelamin)
+    page.get_by_label("Tanggal lahir (mis. 15-05-1985)").fill(applicant.tanggal_lahir.strftime("%d-%m-%Y"))
+    page.get_by_role("button", name="Periksa ke Dukcapil").click()
+    expect(page.locator("#keputusan")).to_contain_text("Sesuai: permohonan dapat disetujui")
+    page.get_by_role("link", name="Isi data pemohon (dengan persetujuannya)").click()
+    page.locator("#id_pemohon-nik").fill(applicant.nik)
+    page.locator("#id_pemohon-nama_lengkap").fill(applicant.nama)
+    page.get_by_label("Pemohon telah membaca teks persetujuan di atas dan menyetujuinya").check()
+    page.get_by_role("button", name="Simpan data pemohon").click()
+    page.get_by_role("button", name="Setujui permohonan").click()
+    page.get_by_role("button", name="Terbitkan dokumen").click()
+
+    page.get_by_label("Nomor sertifikat").fill("LAT/2026/001")
+    page.get_by_label("Tanggal sertifikat (mis. 16-09-2026)").fill("30-09-2026")
+    page.get_by_role("button", name="Catat sertifikat").click()
+    expect(page.locator("#pelatihan")).to_contain_text("Sertifikat nomor LAT/2026/001 tanggal 30 September 2026")
+    page.screenshot(path=str(ARTIFACTS / "pelatihan-sertifikat.png"), full_page=True)
+    row = Balikan.objects.get()
+    assert (row.peristiwa, row.nik) == (Peristiwa.SERTIFIKAT, applicant.nik)
