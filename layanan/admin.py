@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from akun.readonly import ReadOnlyAdminMixin
+
 from .models import AngkatanPelatihan, AturanPersetujuan, DokumenSyarat, JenisPelatihan, Penempatan, PesertaPelatihan
 
 
@@ -59,7 +61,7 @@ class AngkatanPelatihanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PesertaPelatihan)
-class PesertaPelatihanAdmin(admin.ModelAdmin):
+class PesertaPelatihanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Registrations and certificates are recorded at the counter (with their return data), only seen here."""
 
     list_display = ("permohonan", "angkatan", "didaftarkan_pada", "nomor_sertifikat", "tanggal_sertifikat")
@@ -67,18 +69,9 @@ class PesertaPelatihanAdmin(admin.ModelAdmin):
     search_fields = ("permohonan__nomor", "nomor_sertifikat")
     list_select_related = ("permohonan", "angkatan__jenis")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Penempatan)
-class PenempatanAdmin(admin.ModelAdmin):
+class PenempatanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Placements are recorded at the counter (with their return data), only seen here."""
 
     list_display = ("pemohon", "jabatan", "pemberi_kerja", "kota", "negara", "luar_negeri", "tanggal_mulai")
@@ -86,12 +79,3 @@ class PenempatanAdmin(admin.ModelAdmin):
     search_fields = ("pemberi_kerja", "jabatan", "pemohon__nama_lengkap")
     date_hierarchy = "tanggal_mulai"
     list_select_related = ("pemohon",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

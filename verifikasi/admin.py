@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from akun.http import client_ip
+from akun.readonly import ReadOnlyAdminMixin
 
 from .audit import audit_append
 from .elements import Outcome
@@ -27,21 +28,12 @@ def _cell(value: object) -> str:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("seq", "waktu", "operator_username", "permohonan_ref", "jenis", "mode", "hasil", "nik_masked")
     list_filter = ("jenis", ("operator", admin.RelatedOnlyFieldListFilter), "mode", "outcome", "waktu")
     search_fields = ("operator_username", "permohonan_ref", "nik_masked")
     date_hierarchy = "waktu"
     actions = ["export_csv"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description="kategori hasil", ordering="outcome")
     def hasil(self, entry: AuditEntry) -> str:

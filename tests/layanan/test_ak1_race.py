@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.children import child_main
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WORKERS = 12
@@ -71,13 +73,8 @@ def child_worker(nomor: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["prepare"] and len(argv) == 2:
-        child_prepare(int(argv[1]))
-        return 0
-    if argv[:1] == ["worker"] and len(argv) == 2:
-        return child_worker(argv[1])
-    print("usage: python -m tests.layanan.test_ak1_race prepare N | worker NOMOR", file=sys.stderr)
-    return 2
+    return child_main(argv, module="tests.layanan.test_ak1_race", prepare=child_prepare, worker=child_worker,
+                      worker_arg="NOMOR")
 
 
 # --- the parent side --------------------------------------------------------------------------

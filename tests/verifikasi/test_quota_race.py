@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support.children import child_main
+
 if TYPE_CHECKING:  # for the annotations only: the workers (this module, run bare) never start one
     from dukcapil_sim import SimServer
 
@@ -161,13 +163,8 @@ def quota_spend_attempts(operator_id: int, attempts: int, cap: int) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["prepare"] and len(argv) == 2:
-        child_prepare(int(argv[1]))
-        return 0
-    if argv[:1] == ["worker"] and len(argv) == 2:
-        return child_worker(argv[1])
-    print("usage: python -m tests.verifikasi.test_quota_race prepare N | worker USERNAME", file=sys.stderr)
-    return 2
+    return child_main(argv, module="tests.verifikasi.test_quota_race", prepare=child_prepare, worker=child_worker,
+                      worker_arg="USERNAME")
 
 
 # --- the parent side ---------------------------------------------------------------------
