@@ -20,6 +20,7 @@ from akun.http import client_ip, signed_in_user
 from verifikasi.selectors import counter_page
 from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_submit, manual_result_submit
 
+from .ak1 import reports_due
 from .forms import CertificateForm, PlacementForm, RegistrationForm
 from .models import DokumenSyarat, Jenis, Permohonan, PesertaPelatihan, Status
 from .selectors import open_requests, requests_page, requests_search
@@ -67,12 +68,18 @@ def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
     context: dict[str, object] = {
         "gate": page.gate, "mode": page.mode, "quota": page.quota, "jenis_choices": Jenis.choices,
         "terbuka": requests_page(open_requests(), request.GET.get("hal")),
-        "q": query, "error": error, "now": timezone.now(),
+        "q": query, "error": error, "now": timezone.now(), "lapor_diri": _reports_summary(),
     }
     if query:
         found, context["catatan_cari"] = requests_search(query)
         context["hasil_cari"] = requests_page(found, request.GET.get("hal_cari"))
     return context
+
+
+def _reports_summary() -> dict[str, object]:
+    """The report-ins due soon and lapsed, for the start page (the list itself is /layanan/lapor-diri/)."""
+    due, lapsed = reports_due()
+    return {"due": due[:5], "due_count": len(due), "lapsed_count": len(lapsed)}
 
 
 def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, transition_error: str = "",

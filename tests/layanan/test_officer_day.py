@@ -86,3 +86,23 @@ def test_it_says_so_when_a_name_matches_too_many_applicants(ready_petugas, monke
     found = _search(ready_petugas, "siti")
     assert 'id="cari-catatan"' in found and "Persempit kata kunci" in found
     assert found.count("SITI AMINAH") == 2
+
+
+def test_the_start_page_shows_the_report_ins_due(petugas, settings) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from layanan.ak1 import report_dates
+    from layanan.models import KartuAk1
+    from layanan.services import permohonan_transition
+    from tests.layanan.applicants import approved_ak1
+
+    permohonan = approved_ak1(petugas)
+    permohonan_transition(permohonan=permohonan, name="terbitkan", operator=petugas)
+    kartu = KartuAk1.objects.get(permohonan=permohonan)
+    first_due = report_dates(kartu)[0]
+    KartuAk1.objects.filter(pk=kartu.pk).update(
+        diterbitkan_pada=kartu.diterbitkan_pada - (first_due - timezone.localdate()) - dt.timedelta(days=1))
+    page = verified_client(petugas).get(reverse("layanan:daftar")).content.decode()
+    assert "Lapor diri pencari kerja" in page and kartu.nomor in page and "lapor diri ke-1" in page
