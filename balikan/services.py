@@ -26,7 +26,7 @@ FIELDS: Mapping[str, tuple[str, int]] = {
 def param_build(values: Mapping[str, str]) -> dict[str, str]:
     """`param` from the logical fields, every key renamed by the mapping; ValidationError (Indonesian)
     for an unknown field or a value over its limit: never truncated."""
-    renamed: Mapping[str, str] = getattr(settings, "BALIKAN_PARAM_KEYS", {}) or {}
+    renamed: Mapping[str, str] = settings.BALIKAN_PARAM_KEYS
     param: dict[str, str] = {}
     for field, value in values.items():
         if field not in FIELDS:

@@ -96,6 +96,8 @@ APPLICANT_RETENTION_DAYS = env.int("APPLICANT_RETENTION_DAYS", default=1825)
 if APPLICANT_RETENTION_DAYS < AK1_VALIDITY_DAYS:
     raise ImproperlyConfigured(f"APPLICANT_RETENTION_DAYS tidak boleh kurang dari masa berlaku kartu AK/1 "
                                f"({AK1_VALIDITY_DAYS} hari).")
+# Return data: the param key each logical field is sent under, where Dukcapil's differ (balikan.services.FIELDS).
+BALIKAN_PARAM_KEYS: dict[str, str] = env.dict("BALIKAN_PARAM_KEYS", default={})
 # "portal": the number is minted here from AK1_NUMBER_FORMAT; "siapkerja": the officer types SIAPkerja's number.
 AK1_SOURCE = env.str("AK1_SOURCE", default="portal")
 if AK1_SOURCE not in ("portal", "siapkerja"):
