@@ -36,12 +36,12 @@ def test_it_walks_a_request_from_a_mismatch_back_to_issuance(
     expect(page.get_by_role("button", name="Setujui permohonan")).to_have_count(0)
     page.get_by_role("button", name="Kembalikan untuk perbaikan").click()  # without a note: refused, said why
     expect(page.get_by_role("alert")).to_contain_text("Tulis catatan")
-    page.get_by_label("Catatan (wajib untuk mengembalikan: dokumen mana dan mengapa)").fill(
+    page.get_by_label("Catatan", exact=True).fill(
         "Nama pada formulir berbeda dengan KTP-el; perbaiki formulir pendaftaran")
     page.get_by_role("button", name="Kembalikan untuk perbaikan").click()
     expect(page.locator("#alur")).to_contain_text("Status: Dikembalikan untuk perbaikan")
 
-    page.get_by_label("Catatan (wajib untuk mengembalikan: dokumen mana dan mengapa)").fill(
+    page.get_by_label("Catatan", exact=True).fill(
         "Pemohon membawa formulir yang sudah diperbaiki")
     page.get_by_role("button", name="Perbaikan diterima: periksa kembali").click()
     page.get_by_label("NIK pemohon").fill(applicant.nik)
