@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group, Permission
 PETUGAS_LOKET = "Petugas Loket"
 ADMIN = "Admin"
 KEPALA_DINAS = "Kepala Dinas"
+# An officer holding the Pengantar Kerja function may sign AK/1 cards (layanan adds the permission).
+PENGANTAR_KERJA = "Pengantar Kerja"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     PETUGAS_LOKET: ["akun.akses_loket", "akun.akses_dukcapil"],
@@ -25,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accesslog",
     ],
     KEPALA_DINAS: ["akun.unduh_laporan"],
+    PENGANTAR_KERJA: [],
 }
 
 

@@ -80,6 +80,9 @@ def ak1_issue(*, permohonan: Permohonan, operator: User, siapkerja_number: str =
     Raises IssueRefused: no applicant record, consent missing or withdrawn, a NIK other than the one
     checked, a SIAPkerja number missing or already recorded.
     """
+    if not operator.has_perm("layanan.tanda_tangan_ak1"):
+        raise IssueRefused("Kartu AK/1 ditandatangani Pengantar Kerja: akun Anda tidak memegang peran Pengantar Kerja. "
+                           "Minta Pengantar Kerja yang bertugas menerbitkannya, atau hubungi admin.")
     pemohon = permohonan.pemohon
     if pemohon is None:
         raise IssueRefused("Kartu AK/1 belum dapat diterbitkan: isi dahulu data pemohon dengan persetujuannya.")

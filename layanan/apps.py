@@ -7,7 +7,10 @@ class LayananConfig(AppConfig):
     verbose_name = "Layanan loket"
 
     def ready(self) -> None:
-        from akun.roles import ADMIN, extra_role_permissions
+        from akun.roles import ADMIN, PENGANTAR_KERJA, extra_role_permissions
+
+        # Only a Pengantar Kerja signs (and so issues) the AK/1 card; the admin gives the role per officer.
+        extra_role_permissions(PENGANTAR_KERJA, ["layanan.tanda_tangan_ak1"])
 
         # The admin keeps the checklist, the approval rules and the training catalogue, and sees what the
         # counter recorded.

@@ -345,6 +345,7 @@ class KartuAk1(models.Model):
         verbose_name = "kartu AK/1"
         verbose_name_plural = "kartu AK/1"
         ordering = ["-diterbitkan_pada"]
+        permissions = [("tanda_tangan_ak1", "Pengantar Kerja: menandatangani kartu AK/1")]
 
     def __str__(self) -> str:
         return f"AK/1 {self.nomor}"

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akun.gate import current_agreement
 from akun.models import Nda, PenanggungJawabUserId, Perjanjian, Sptjm, User
-from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET, ensure_roles
+from akun.roles import ADMIN, KEPALA_DINAS, PENGANTAR_KERJA, PETUGAS_LOKET, ensure_roles
 from dukcapil_sim import DEFAULT_IP_USER, DEFAULT_PASSWORD, DEFAULT_USER_ID, SimServer, make_server
 from verifikasi.models import Mode, ModeAkses
 
@@ -147,7 +147,10 @@ def celery_eager(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def petugas(make_user: Callable[..., User]) -> User:
-    return make_user(PETUGAS_LOKET, username="petugas")
+    """A counter officer who also holds the Pengantar Kerja role (signs AK/1 cards)."""
+    user = make_user(PETUGAS_LOKET, username="petugas")
+    user.groups.add(Group.objects.get(name=PENGANTAR_KERJA))
+    return user
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akun.gate import dukcapil_gate
 from akun.models import User
-from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
+from akun.roles import ADMIN, KEPALA_DINAS, PENGANTAR_KERJA, PETUGAS_LOKET
 from tests.conftest import totp_token
 
 SECRET_LINE = re.compile(r"^(\w+)\s+kata sandi (\S+)\s+kunci TOTP \(base32\) ([A-Z2-7]+=*)$", re.MULTILINE)
@@ -35,7 +35,8 @@ def debug_on(settings: Any) -> None:
 def test_it_creates_one_invented_person_per_role(db: None, debug_on: None) -> None:
     _run()
     roles = {u.username: set(u.groups.values_list("name", flat=True)) for u in User.objects.all()}
-    assert roles == {"petugas": {PETUGAS_LOKET}, "admin": {ADMIN}, "kepala": {KEPALA_DINAS}}
+    # The demo officer also signs AK/1 cards, so the demo walks a request through to the issued card.
+    assert roles == {"petugas": {PETUGAS_LOKET, PENGANTAR_KERJA}, "admin": {ADMIN}, "kepala": {KEPALA_DINAS}}
 
 
 def test_it_prints_each_password_and_totp_secret_once(db: None, debug_on: None) -> None:

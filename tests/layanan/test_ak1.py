@@ -206,3 +206,19 @@ def test_it_lets_only_the_check_page_through_without_login(issued) -> None:
     for path in (reverse("layanan:lapor_diri"), reverse("layanan:kartu_pdf", args=[issued.permohonan_id]), "/ak1/"):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"].startswith(reverse("akun:login")), path
+
+
+def test_only_a_pengantar_kerja_signs_and_so_issues_the_card(make_user) -> None:
+    from django.contrib.auth.models import Group
+
+    from akun.roles import PENGANTAR_KERJA, PETUGAS_LOKET
+
+    officer = make_user(PETUGAS_LOKET, username="loket_saja")
+    permohonan = approved_ak1(officer)
+    with pytest.raises(TransitionRefused, match="ditandatangani Pengantar Kerja"):
+        permohonan_transition(permohonan=permohonan, name="terbitkan", operator=officer)
+    assert not KartuAk1.objects.exists() and not Balikan.objects.exists()
+    officer.groups.add(Group.objects.get(name=PENGANTAR_KERJA))
+    officer = type(officer).objects.get(pk=officer.pk)  # permissions are read afresh
+    permohonan_transition(permohonan=permohonan, name="terbitkan", operator=officer)
+    assert KartuAk1.objects.get(permohonan=permohonan).penandatangan == officer

@@ -43,10 +43,14 @@ def child_prepare(count: int) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    from django.contrib.auth.models import Group
+
     from akun.models import User
+    from akun.roles import PENGANTAR_KERJA
     from tests.layanan.applicants import approved_ak1
 
     officer = User.objects.create_user(username="pengantar", password="kata-sandi-uji-2026")
+    officer.groups.add(Group.objects.get(name=PENGANTAR_KERJA))
     for n in range(count):
         permohonan = approved_ak1(officer, f"330301010190{1000 + n:04d}")
         print(f"REQUEST {permohonan.nomor}", flush=True)

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from akun.gate import current_agreement
 from akun.models import Nda, PenanggungJawabUserId, Sptjm, User
-from akun.roles import ADMIN, KEPALA_DINAS, PETUGAS_LOKET
+from akun.roles import ADMIN, KEPALA_DINAS, PENGANTAR_KERJA, PETUGAS_LOKET
 from verifikasi.models import Mode, ModeAkses
 
 # Invented people: no name, NIK or number here belongs to anyone in the seed.
@@ -50,6 +50,8 @@ class Command(BaseCommand):
                 alamat_kantor="Jl. Contoh Demo No. 1, Purbalingga", is_staff=(role == ADMIN),
             )
             user.groups.add(Group.objects.get(name=role))
+            if role == PETUGAS_LOKET:  # the demo officer also signs AK/1 cards
+                user.groups.add(Group.objects.get(name=PENGANTAR_KERJA))
             device = TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
             self.stdout.write(f"{username:8} kata sandi {DEMO_PASSWORD}  kunci TOTP (base32) {_b32(device.bin_key)}")
             if role == ADMIN:
