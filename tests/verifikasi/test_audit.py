@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -141,3 +143,47 @@ def test_the_head_lock_gives_the_count_and_hash_of_the_last_row() -> None:
     last = _append(2)[-1]
     with transaction.atomic():
         assert audit_head_lock() == (2, last.row_hash)
+
+
+
+# Three rows and the head exactly as the code before issue 8 (commit 535ec10) wrote them, with the
+# key below: produced by that code (its audit_append at fixed times), not by the code under test.
+OLD_KEY = "pin-only-audit-key"
+OLD_ROWS: list[dict[str, object]] = [
+    dict(seq=1, waktu="2026-03-02T01:02:03.400000+00:00", operator_username="petugas", client_ip="127.0.0.1",
+         permohonan_ref="P-20250916-0001", jenis="kirim", mode="terhubung", outcome="",
+         nik_hmac="da203a4b0f7701efe64c8f26a61c76435b8d71a5bc670102c7290e6d5696fcbb",
+         nik_masked="3303********0002", kecocokan={}, alasan="", rujukan=None, prev_hash="0" * 64,
+         row_hash="cb2fd7de5658a0880247335a9e1cd8a78a9248febfdcd708f3c68978cffa6abb"),
+    dict(seq=2, waktu="2026-03-02T01:02:03.400001+00:00", operator_username="petugas", client_ip="::ffff:10.0.0.1",
+         permohonan_ref="P-20250916-0001", jenis="lookup", mode="terhubung", outcome="01",
+         nik_hmac="da203a4b0f7701efe64c8f26a61c76435b8d71a5bc670102c7290e6d5696fcbb",
+         nik_masked="3303********0002", kecocokan={"nik": True, "nama_lengkap": False, "alamat": None},
+         alasan="kode gateway 10 — ünïcode", rujukan=1,
+         prev_hash="cb2fd7de5658a0880247335a9e1cd8a78a9248febfdcd708f3c68978cffa6abb",
+         row_hash="3f72fcdddc43e9ca5405cc39f3533c3f13c21256a9f8f34d0b0c59cd3c671c37"),
+    dict(seq=3, waktu="2026-03-02T01:02:03.400002+00:00", operator_username="kepala", client_ip=None,
+         permohonan_ref="", jenis="laporan", mode="manual", outcome="", nik_hmac="", nik_masked="", kecocokan={},
+         alasan="Semester I 2026; kepala jejak dicetak: 2 baris", rujukan=None,
+         prev_hash="3f72fcdddc43e9ca5405cc39f3533c3f13c21256a9f8f34d0b0c59cd3c671c37",
+         row_hash="ba0c726aecf8727d66dd6b4238122f668817cc8f0c79f0eaace5888bd85aa8f1"),
+]
+OLD_HEAD = "ba0c726aecf8727d66dd6b4238122f668817cc8f0c79f0eaace5888bd85aa8f1"
+
+
+@pytest.mark.django_db
+def test_rows_written_by_the_code_before_issue_8_still_verify(settings) -> None:
+    settings.AUDIT_HMAC_KEY = OLD_KEY
+    AuditEntry.objects.bulk_create(
+        AuditEntry(**{**row, "waktu": dt.datetime.fromisoformat(str(row["waktu"]))}) for row in OLD_ROWS)
+    AuditHead.objects.update_or_create(pk=1, defaults={"count": 3, "head_hash": OLD_HEAD})
+    report = audit_chain_check(expect_count=3, expect_hash=OLD_HEAD)
+    assert report.intact and (report.count, report.head_hash) == (3, OLD_HEAD)
+    # The check is able to fail on these very rows: one character of a reason changed breaks row 2.
+    AuditEntry.objects.filter(seq=2).update(alasan="kode gateway 10 — unicode")
+    assert audit_chain_check().broken_at == 2
+    # Restored, the old chain takes a row appended by the new code and stays intact.
+    AuditEntry.objects.filter(seq=2).update(alasan="kode gateway 10 — ünïcode")
+    audit_append(operator_id=None, operator_username="admin", client_ip=None, permohonan_ref="-", kind=Kind.ADMIN,
+                 mode=Mode.MANUAL, alasan="baris baru")
+    assert audit_chain_check().intact and AuditEntry.objects.get(seq=4).prev_hash == OLD_HEAD
