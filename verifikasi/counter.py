@@ -84,7 +84,6 @@ class LookupOutcome:
     quota: QuotaState | None = None
     audit: AuditEntry | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    gate: GateDecision | None = None  # the gate's decision when this submission read it
     # Why a written override reason was not used and stays in the box (the refusal changed, it was
     # too short, or its token expired): it answers the new refusal only when submitted again.
     override_note: str = ""

@@ -111,7 +111,7 @@ def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
         return LookupOutcome(refusals=(reason,))
     if not gate.allowed:
         _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=" ".join(gate.reasons))
-        return LookupOutcome(refusals=gate.reasons, gate=gate)
+        return LookupOutcome(refusals=gate.reasons)
     if mode != expected_mode:
         reason = f"Mode akses yang berlaku: {mode.label}. Muat ulang halaman."
         _audit(asker, mode, kind=Kind.REFUSAL, nik=_typed(nik), alasan=reason)
@@ -272,7 +272,7 @@ def _lookup(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, stated: S
     entry = _audit(asker, mode, kind=Kind.LOOKUP, nik=check.nik, outcome=result.outcome.value,
                    kecocokan={m.key: m.match for m in matches}, rujukan=passed.entry.seq, alasan=alasan)
     return LookupOutcome(check=check, result=result, matches=matches, audit=entry, quota=spent,
-                         gate=None if result.outcome.stops_lookups else gate, warnings=check.warnings)
+                         warnings=check.warnings)
 
 
 def _authorisation(entry: AuditEntry) -> str:
@@ -301,7 +301,7 @@ def _authorise(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, overri
                         override_token=override_token, expected_mode=Mode.MANUAL, correction_reason=correction_reason)
     if isinstance(passed, LookupOutcome):
         return passed
-    return LookupOutcome(check=passed.check, audit=passed.entry, quota=passed.quota, gate=gate,
+    return LookupOutcome(check=passed.check, audit=passed.entry, quota=passed.quota,
                          warnings=passed.check.warnings, authorisation=_authorisation(passed.entry))
 
 
