@@ -176,12 +176,19 @@ def lapor_diri_record(*, kartu: KartuAk1, operator: User, on: dt.date | None = N
     """Record the next report-in of the card holder. IssueRefused when all four are recorded or the card
     is no longer valid."""
     on = on or timezone.localdate()
-    nxt = next_report(kartu)
-    if nxt is None:
-        raise IssueRefused("Keempat lapor diri kartu ini sudah tercatat.")
-    if validity(kartu, today=on) is not Validity.VALID:
-        raise IssueRefused("Kartu AK/1 ini sudah tidak berlaku; pemohon perlu mendaftar kembali.")
-    return LaporDiri.objects.create(kartu=kartu, ke=nxt.ke, dilaporkan_pada=on, dicatat_oleh=operator, catatan=note)
+    with transaction.atomic():
+        kartu = KartuAk1.objects.select_for_update().get(pk=kartu.pk)  # two officers at once: one records it
+        nxt = next_report(kartu)
+        if nxt is None:
+            raise IssueRefused("Keempat lapor diri kartu ini sudah tercatat.")
+        if validity(kartu, today=on) is not Validity.VALID:
+            raise IssueRefused("Kartu AK/1 ini sudah tidak berlaku; pemohon perlu mendaftar kembali.")
+        opens = nxt.jatuh_tempo - dt.timedelta(days=REPORT_SOON_DAYS)
+        if on < opens:
+            raise IssueRefused(f"Lapor diri ke-{nxt.ke} baru dapat dicatat mulai {opens:%d-%m-%Y} "
+                               f"(jatuh tempo {nxt.jatuh_tempo:%d-%m-%Y}).")
+        return LaporDiri.objects.create(kartu=kartu, ke=nxt.ke, dilaporkan_pada=on, dicatat_oleh=operator,
+                                        catatan=note)
 
 
 # --- the QR check page ----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .models import (
     Status,
     approval_extra_required,
 )
+from .pemohon import consent_active
 from .workflow import TRANSITIONS, Transition
 
 
@@ -262,6 +263,8 @@ def placement_record(*, pemohon: Pemohon, operator: User, pemberi_kerja: str, ja
     A registered job seeker is, for now, an applicant with an AK/1 request issued or done.
     RecordRefused: not registered, a place missing, or the return-data text over its limit (never truncated).
     """
+    if not consent_active(pemohon):
+        raise RecordRefused("Persetujuan pemohon telah ditarik: datanya tidak dipakai lagi, penempatan tidak dicatat.")
     pemberi_kerja, jabatan, kota, negara = (v.strip() for v in (pemberi_kerja, jabatan, kota, negara))
     if luar_negeri and (not negara or negara.casefold() == "indonesia"):
         raise RecordRefused("Penempatan di luar negeri: isi negara tujuan.")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +42,7 @@ from .workflow import transitions_from
 def _get_permohonan_for_user(request: HttpRequest, pk: int) -> Permohonan:
     """Any officer with the counter's permission may work any request (several officers serve one
     applicant in turn); the views' `permission_required` refuses everyone else with 403."""
-    return get_object_or_404(Permohonan, pk=pk)
+    return get_object_or_404(Permohonan.objects.select_related("pemohon"), pk=pk)
 
 
 def _asker(request: HttpRequest, permohonan: Permohonan | None) -> Asker:
@@ -76,10 +77,21 @@ def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
     return context
 
 
+REPORTS_SUMMARY_CACHE_KEY = "layanan:lapor-diri-ringkas"
+
+
 def _reports_summary() -> dict[str, object]:
-    """The report-ins due soon and lapsed, for the start page (the list itself is /layanan/lapor-diri/)."""
-    due, lapsed = reports_due()
-    return {"due": due[:5], "due_count": len(due), "lapsed_count": len(lapsed)}
+    """The report-ins due soon and lapsed, for the start page (the list itself is /layanan/lapor-diri/).
+
+    `reports_due` walks every card still valid; the start page opens all day, the dates move by the day:
+    the summary (card numbers and dates only) is kept five minutes."""
+    summary = cache.get(REPORTS_SUMMARY_CACHE_KEY)
+    if summary is None:
+        due, lapsed = reports_due()
+        summary = {"due": [{"nomor": r.kartu.nomor, "ke": r.ke, "jatuh_tempo": r.jatuh_tempo} for r in due[:5]],
+                   "due_count": len(due), "lapsed_count": len(lapsed)}
+        cache.set(REPORTS_SUMMARY_CACHE_KEY, summary, 300)
+    return dict(summary)
 
 
 def _render(request: HttpRequest, permohonan: Permohonan, page: LookupPage, *, transition_error: str = "",

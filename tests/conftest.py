@@ -125,8 +125,9 @@ def _cache_cleared() -> None:
     from django.core.cache import cache
 
     from layanan.models import APPROVAL_RULES_CACHE_KEY
+    from layanan.views import REPORTS_SUMMARY_CACHE_KEY
 
-    cache.delete(APPROVAL_RULES_CACHE_KEY)
+    cache.delete_many([APPROVAL_RULES_CACHE_KEY, REPORTS_SUMMARY_CACHE_KEY])
 
 
 @pytest.fixture(autouse=True)

@@ -179,6 +179,9 @@ def test_it_lists_report_ins_due_and_lapsed(issued, petugas) -> None:
 def test_it_records_a_report_in_from_the_page(issued, petugas) -> None:
     client = verified_client(petugas)
     assert "Lapor diri" in client.get(reverse("layanan:lapor_diri")).content.decode()
+    early = client.post(reverse("layanan:lapor_diri"), {"nomor": issued.nomor, "catatan": "terlalu awal"})
+    assert early.status_code == 400 and "baru dapat dicatat mulai" in early.content.decode()  # not on the issue day
+    KartuAk1.objects.filter(pk=issued.pk).update(diterbitkan_pada=issued.diterbitkan_pada - dt.timedelta(days=180))
     response = client.post(reverse("layanan:lapor_diri"), {"nomor": issued.nomor, "catatan": "masih mencari kerja"})
     assert response.status_code == 302 and issued.lapor_diri.get().ke == 1
 
