@@ -137,7 +137,7 @@ INSTALLED_APPS = [
     "layanan",
     "balikan",
     "laporan",
-    # balikan and kartu join when a later issue gives them code (an empty app is no app).
+    # kartu joins when a later issue gives it code (an empty app is no app).
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from django.utils import timezone
 from akun.gate import current_agreement
 from akun.http import client_ip, signed_in_user
 from verifikasi.audit import audit_head_line, audit_report_published
+from verifikasi.selectors import current_mode
 
 from .pdf import report_pdf
 from .selectors import semester_figures
@@ -48,7 +49,7 @@ def report_download(request: HttpRequest, year: int, half: int) -> HttpResponse:
     now = timezone.now()
     figures = semester_figures(semester=semester, now=now)
     pdf = report_pdf(figures=figures, made_at=now)
-    audit_report_published(user=signed_in_user(request), client_ip=client_ip(request),
+    audit_report_published(user=signed_in_user(request), client_ip=client_ip(request), mode=current_mode(),
                            periode=semester.label + (" (sementara)" if figures.running else ""),
                            head=figures.chain_head)
     filename = f"laporan-pemanfaatan-nik-{semester.year}-s{semester.half}.pdf"

@@ -21,7 +21,6 @@ from akun.models import User
 from .keyed import nik_hmac, row_hmac
 from .models import AuditEntry, AuditHead, Kind, Mode
 from .nik import nik_mask
-from .selectors import current_mode
 
 GENESIS = "0" * 64
 
@@ -197,9 +196,10 @@ def audit_head_line() -> str:
     return f"Kepala jejak audit {timezone.localtime():%d-%m-%Y %H:%M}: {count} baris, hash {digest}"
 
 
-def audit_report_published(*, user: User, client_ip: str | None, periode: str, head: tuple[int, str]) -> AuditEntry:
+def audit_report_published(*, user: User, client_ip: str | None, periode: str, head: tuple[int, str],
+                           mode: Mode) -> AuditEntry:
     """Record that a report printing the chain head `head` was made (laporan's one write)."""
     count, digest = head
     return audit_append(operator_id=user.pk, operator_username=user.get_username(), client_ip=client_ip,
-                        permohonan_ref="", kind=Kind.REPORT, mode=current_mode(),
+                        permohonan_ref="", kind=Kind.REPORT, mode=mode,
                         alasan=f"{periode}; kepala jejak dicetak: {count} baris, hash {digest}")

@@ -23,7 +23,8 @@ class CounterForm(forms.Form):
 
 # A step the enumeration guard may refuse: the officer may answer that refusal with a reason.
 OVERRIDE_REASON = forms.CharField(
-    label="Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama)",
+    label=("Alasan melewati penolakan (mis. pemohon kembar, satu keluarga datang bersama). "
+           "Jangan menyalin data Dukcapil ke sini"),
     required=False, widget=forms.Textarea(attrs={"rows": 2}),
 )
 OVERRIDE_TOKEN = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

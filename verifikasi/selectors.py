@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,6 +78,18 @@ class VerificationDecision:
         return self.verdict is Verdict.APPROVE
 
 
+def latest_answer(*, permohonan_ref: str, nik_hmac: str, since: dt.datetime | None = None) -> AuditEntry | None:
+    """The newest answer row (connected or manual) a service request had for one NIK (by its keyed hash),
+    optionally no older than `since`: the portal's own record of it, never Dukcapil's values."""
+    if not permohonan_ref or not nik_hmac:
+        return None
+    rows = AuditEntry.objects.filter(permohonan_ref=permohonan_ref, nik_hmac=nik_hmac,
+                                     jenis__in=(Kind.LOOKUP, Kind.MANUAL))
+    if since is not None:
+        rows = rows.filter(waktu__gte=since)
+    return rows.order_by("-seq").first()
+
+
 def verification_decision(*, permohonan_ref: str, nik_hmac: str,
                           required: Iterable[str] = REQUIRED_ELEMENTS) -> VerificationDecision:
     """What the latest answer (connected or manual) for this request's applicant decides.
@@ -85,12 +98,10 @@ def verification_decision(*, permohonan_ref: str, nik_hmac: str,
     the audit row. `required` are the elements that must be Sesuai (the admin may add to
     REQUIRED_ELEMENTS); no element may be Tidak Sesuai.
     """
-    row = (AuditEntry.objects.filter(permohonan_ref=permohonan_ref, nik_hmac=nik_hmac,
-                                     jenis__in=(Kind.LOOKUP, Kind.MANUAL))
-           .order_by("-seq").values_list("outcome", "kecocokan").first()) if nik_hmac else None
+    row = latest_answer(permohonan_ref=permohonan_ref, nik_hmac=nik_hmac)
     if row is None:
         return VerificationDecision(Verdict.UNDECIDED, reasons=("Belum ada hasil pemeriksaan NIK pemohon.",))
-    return answer_decision(outcome=row[0], kecocokan=row[1] or {}, required=required)
+    return answer_decision(outcome=row.outcome, kecocokan=row.kecocokan or {}, required=required)
 
 
 def answer_decision(*, outcome: str, kecocokan: dict[str, bool | None],

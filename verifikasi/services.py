@@ -49,7 +49,7 @@ from .keyed import authorisation_mac, nik_hmac
 from .models import AuditEntry, Kind, Mode
 from .nik import NikCheck, nik_check
 from .quota import QuotaRefused, QuotaState, quota_spend, quota_state
-from .selectors import current_mode
+from .selectors import current_mode, latest_answer
 
 __all__ = [
     "Asker", "Claim", "LookupOutcome", "LookupPage", "ServiceRequest", "authorisation_submit",
@@ -91,10 +91,8 @@ CORRECTABLE_OUTCOMES = frozenset({Outcome.NOT_FOUND.value, Outcome.BAD_FORMAT.va
 
 def _correctable(asker: Asker, previous: str) -> str:
     """The outcome label of the request's first NIK when it may be corrected (not found, bad format)."""
-    latest = (AuditEntry.objects.filter(permohonan_ref=asker.permohonan_ref, nik_hmac=previous,
-                                        jenis__in=(Kind.LOOKUP, Kind.MANUAL))
-              .order_by("-seq").values_list("outcome", flat=True).first())
-    return Outcome(latest).label if latest in CORRECTABLE_OUTCOMES else ""
+    latest = latest_answer(permohonan_ref=asker.permohonan_ref, nik_hmac=previous)
+    return Outcome(latest.outcome).label if latest is not None and latest.outcome in CORRECTABLE_OUTCOMES else ""
 
 
 def _preflight(asker: Asker, *, mode: Mode, gate: GateDecision, nik: str, override_reason: str,
@@ -179,9 +177,7 @@ def _shown_before(asker: Asker, *, check: NikCheck, decision: EnumerationDecisio
     if "repeat" not in decision.kinds or not set(decision.kinds) <= {"repeat", "interval"} or not asker.permohonan_ref:
         return None
     since = timezone.now() - dt.timedelta(minutes=settings.ENUM_GUARD_REPEAT_MINUTES)
-    return (AuditEntry.objects.filter(permohonan_ref=asker.permohonan_ref, nik_hmac=nik_hmac(check.nik),
-                                      jenis__in=(Kind.LOOKUP, Kind.MANUAL), waktu__gte=since)
-            .order_by("-seq").first())
+    return latest_answer(permohonan_ref=asker.permohonan_ref, nik_hmac=nik_hmac(check.nik), since=since)
 
 
 def _guard_or_quota(asker: Asker, *, mode: Mode, check: NikCheck, override_reason: str,
