@@ -23,7 +23,7 @@ from verifikasi.services import Asker, LookupPage, authorisation_submit, lookup_
 
 from .ak1 import reports_due
 from .forms import CertificateForm, PlacementForm, RegistrationForm
-from .models import DokumenSyarat, Jenis, Permohonan, PesertaPelatihan, Status
+from .models import DokumenSyarat, Identitas, Jenis, Permohonan, PesertaPelatihan, Status
 from .selectors import open_requests, requests_page, requests_search
 from .services import (
     RecordRefused,
@@ -53,10 +53,13 @@ def _asker(request: HttpRequest, permohonan: Permohonan | None) -> Asker:
 def daftar(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if request.method == "POST":
-        jenis = request.POST.get("jenis", "")
-        if jenis not in Jenis.values:
-            return render(request, "layanan/daftar.html", _daftar_context(request, "Pilih jenis layanan."), status=400)
-        permohonan = permohonan_open(operator=user, jenis=Jenis(jenis))
+        jenis, identitas = request.POST.get("jenis", ""), request.POST.get("identitas", "")
+        if jenis not in Jenis.values or identitas not in Identitas.values:
+            return render(request, "layanan/daftar.html",
+                          _daftar_context(request, "Pilih jenis layanan dan identitas yang ditunjukkan pemohon."),
+                          status=400)
+        # Submitted at the counter: the officer ticks the documents handed over on the request's page.
+        permohonan = permohonan_open(operator=user, jenis=Jenis(jenis), identitas=Identitas(identitas), dokumen=[])
         return redirect("layanan:periksa", pk=permohonan.pk)
     return render(request, "layanan/daftar.html", _daftar_context(request))
 
@@ -68,6 +71,7 @@ def _daftar_context(request: HttpRequest, error: str = "") -> dict[str, object]:
     query = request.GET.get("q", "").strip()[:100]
     context: dict[str, object] = {
         "gate": page.gate, "mode": page.mode, "quota": page.quota, "jenis_choices": Jenis.choices,
+        "identitas_choices": Identitas.choices,
         "terbuka": requests_page(open_requests(), request.GET.get("hal")),
         "q": query, "error": error, "now": timezone.now(), "lapor_diri": _reports_summary(),
     }

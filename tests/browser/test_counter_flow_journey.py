@@ -13,7 +13,11 @@ from akun.models import User
 from dukcapil_sim import NIK_FOUND, person
 from layanan.models import Langkah, Permohonan, Status
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_lookup_journey import _open_request, gateway  # noqa: F401 - the gateway fixture
+from tests.browser.test_lookup_journey import (  # noqa: F401 - the gateway fixture
+    _open_request,
+    documents_complete,
+    gateway,
+)
 from tests.layanan.test_ak1 import _qr_payloads
 from verifikasi.models import Mode, ModeAkses
 
@@ -100,6 +104,7 @@ def test_it_walks_a_training_participant_to_the_certificate(
     page.get_by_role("link", name="Ke daftar permohonan").click()
     page.get_by_label("Jenis layanan").select_option("pelatihan")
     page.get_by_role("button", name="Buka permohonan").click()
+    documents_complete(page)
     page.get_by_label("Angkatan pelatihan").select_option(str(angkatan.pk))
     page.get_by_role("button", name="Daftarkan ke angkatan").click()
     expect(page.locator("#pelatihan")).to_contain_text("Terdaftar di Las listrik, angkatan I/2026")

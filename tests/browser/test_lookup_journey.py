@@ -29,6 +29,15 @@ def _open_request(page: Page) -> None:
     page.get_by_label("Jenis layanan").select_option("ak1")
     page.get_by_role("button", name="Buka permohonan").click()
     expect(page.get_by_role("heading", name="Periksa NIK")).to_be_visible()
+    documents_complete(page)
+
+
+def documents_complete(page: Page) -> None:
+    """Tick every document the applicant handed over, then go on to the NIK check."""
+    expect(page.locator("#alur")).to_contain_text("Diajukan, dokumen belum lengkap")
+    for box in page.get_by_role("group", name="Dokumen yang diserahkan pemohon").get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name="Dokumen lengkap: lanjut periksa NIK").click()
 
 
 def test_it_shows_each_element_side_by_side_for_an_officer_with_nda(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from balikan.models import Balikan, Peristiwa
 from dukcapil_sim import NIK_FOUND, person
-from layanan.models import Jenis, Permohonan, PesertaPelatihan, Status
+from layanan.models import DokumenSyarat, Jenis, Permohonan, PesertaPelatihan, Status
 from layanan.services import participant_register, permohonan_open
 from tests.conftest import verified_client
 from tests.layanan.training_support import applicant, batch
@@ -17,9 +17,14 @@ def test_it_walks_a_training_participant_from_submission_to_the_certificate(conn
     assert p is not None
     angkatan = batch(kuota=10)
     client = verified_client(ready_petugas)
-    opened = client.post(reverse("layanan:daftar"), {"jenis": Jenis.PELATIHAN})
+    opened = client.post(reverse("layanan:daftar"), {"jenis": Jenis.PELATIHAN, "identitas": "ikd"})
     permohonan = Permohonan.objects.get(jenis=Jenis.PELATIHAN)
-    assert opened.status_code == 302 and permohonan.status == Status.PEMERIKSAAN  # every document handed over
+    assert opened.status_code == 302 and permohonan.status == Status.DIAJUKAN and permohonan.identitas == "ikd"
+    handed = [d.pk for d in DokumenSyarat.objects.filter(jenis=Jenis.PELATIHAN)]
+    client.post(reverse("layanan:transisi", args=[permohonan.pk]),
+                {"transisi": "dokumen_lengkap", "checklist": "1", "dokumen": handed})
+    permohonan.refresh_from_db()
+    assert permohonan.status == Status.PEMERIKSAAN  # every document handed over
 
     page = client.get(reverse("layanan:periksa", args=[permohonan.pk])).content.decode()
     assert "Daftarkan ke angkatan" in page and "Las listrik, angkatan I/2026" in page

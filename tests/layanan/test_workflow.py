@@ -185,3 +185,15 @@ def test_a_change_of_the_rules_counts_from_the_next_decision(petugas) -> None:
     rules.wajib_alamat = False
     rules.save()
     assert approval_extra_required() == ()
+
+
+def test_opening_at_the_counter_records_the_identity_and_asks_for_the_documents(ready_petugas) -> None:
+    client = verified_client(ready_petugas)
+    refused = client.post(reverse("layanan:daftar"), {"jenis": Jenis.AK1, "identitas": "paspor"})
+    assert refused.status_code == 400 and "identitas yang ditunjukkan" in refused.content.decode()
+    assert not Permohonan.objects.exists()
+    client.post(reverse("layanan:daftar"), {"jenis": Jenis.AK1, "identitas": Identitas.IKD})
+    permohonan = Permohonan.objects.get()
+    assert (permohonan.status, permohonan.identitas) == (Status.DIAJUKAN, Identitas.IKD)
+    page = client.get(reverse("layanan:periksa", args=[permohonan.pk])).content.decode()
+    assert "Dokumen yang diserahkan pemohon" in page and 'name="nik"' not in page  # no lookup before the documents
